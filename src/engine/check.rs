@@ -1,0 +1,1082 @@
+//! Checking a draft against the corpus: every figure and quote gets a
+//! verdict and the source passages behind it; citations are checked against
+//! the claims of their sentence. Pure: text and corpus in, analysis out.
+
+use super::corpus::{Corpus, SourceKey, UNKNOWN_WORD};
+use super::figure::{self, Figure, Qualifier};
+use super::markdown::{self, CitationMarker, FootnoteDef};
+use super::quote::{self, Gap, Quote, Segment};
+use super::text::{self, LineBreaks};
+use super::verdict::{Code, DiffOp, Evidence, Finding, Fix, Stance};
+use std::collections::HashMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureVerdict {
+    Supported,
+    Imprecise,
+    Mismatch,
+    Unsourced,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FigureCheck {
+    pub figure: Figure,
+    pub verdict: FigureVerdict,
+    /// Supporting passages first (best first), then the rest.
+    pub evidence: Vec<Evidence>,
+    /// Sources that contradict a supported figure.
+    pub disagreements: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum QuoteVerdict {
+    Verbatim,
+    Mismatch,
+    Misattributed {
+        source_speaker: String,
+    },
+    Unsourced,
+    /// Fewer than three words and not found: a scare quote or a term.
+    TooShort,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QuoteCheck {
+    pub quote: Quote,
+    pub verdict: QuoteVerdict,
+    pub evidence: Vec<Evidence>,
+    pub diff: Vec<DiffOp>,
+    /// From the first to the last quoted word in the draft.
+    pub words_span: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CitationCheck {
+    pub marker: CitationMarker,
+    /// Sources the marker names.
+    pub cited: Vec<SourceKey>,
+    /// The sentence the marker belongs to.
+    pub sentence: Option<Range<usize>>,
+}
+
+/// Everything the engine knows about one draft.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Analysis {
+    pub figures: Vec<FigureCheck>,
+    pub quotes: Vec<QuoteCheck>,
+    pub citations: Vec<CitationCheck>,
+    pub findings: Vec<Finding>,
+    pub sentences: Vec<Range<usize>>,
+    pub footnotes: Vec<FootnoteDef>,
+    pub ignored: Vec<Range<usize>>,
+}
+
+impl Analysis {
+    /// The figure or quote whose span contains byte `pos`.
+    pub fn claim_at(&self, pos: usize) -> Option<Claim<'_>> {
+        let hit = |r: &Range<usize>| r.start <= pos && pos <= r.end;
+        if let Some(f) = self.figures.iter().find(|f| hit(&f.figure.span)) {
+            return Some(Claim::Figure(f));
+        }
+        if let Some(q) = self.quotes.iter().find(|q| hit(&q.quote.span)) {
+            return Some(Claim::Quote(q));
+        }
+        self.citations
+            .iter()
+            .find(|c| hit(&c.marker.span))
+            .map(Claim::Citation)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Claim<'a> {
+    Figure(&'a FigureCheck),
+    Quote(&'a QuoteCheck),
+    Citation(&'a CitationCheck),
+}
+
+/// Checks a Markdown draft.
+pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
+    let prose = markdown::parse(draft);
+    let sentences = text::sentences(&prose.masked, &prose.blocks, LineBreaks::Soft);
+    let figures: Vec<FigureCheck> = figure::extract(&prose.masked, &sentences)
+        .into_iter()
+        .map(|f| check_figure(f, corpus))
+        .collect();
+    let quotes: Vec<QuoteCheck> = quote::extract(&prose.masked, &prose.blocks, &sentences)
+        .into_iter()
+        .map(|q| check_quote(&prose.masked, q, corpus))
+        .collect();
+    let citations: Vec<CitationCheck> = prose
+        .citations
+        .iter()
+        .map(|m| CitationCheck {
+            marker: m.clone(),
+            cited: resolve_citation(m, &prose.footnotes, corpus),
+            sentence: sentence_of_marker(draft, &sentences, &m.span),
+        })
+        .collect();
+    let mut a = Analysis {
+        figures,
+        quotes,
+        citations,
+        findings: Vec::new(),
+        sentences,
+        footnotes: prose.footnotes,
+        ignored: prose.ignored,
+    };
+    a.findings = findings(&a, corpus);
+    a
+}
+
+// ---------------------------------------------------------------------------
+// Figures
+
+/// How sure we are that two figures count the same thing, or `None`.
+pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
+    if !d.unit.compatible(&s.unit) || d.per != s.per || d.frame != s.frame {
+        return None;
+    }
+    let overlap = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
+    let lower_mods = |f: &Figure| -> Vec<String> {
+        f.modifiers
+            .iter()
+            .filter(|m| !f.proper.contains(m))
+            .cloned()
+            .collect()
+    };
+    // Words near the figure: its clause and its noun phrase's modifiers.
+    let near =
+        |f: &Figure| -> Vec<String> { f.local.iter().cloned().chain(lower_mods(f)).collect() };
+    let near_overlap = overlap(&near(d), &near(s));
+    let jaccard = {
+        let inter = overlap(&d.context, &s.context) as f32;
+        let union = (d.context.len() + s.context.len()) as f32 - inter;
+        if union > 0.0 {
+            inter / union
+        } else {
+            0.0
+        }
+    };
+    // A part ("a dozen of the 25"), a whole ("the 25") and a plain figure
+    // are only the same thing when the words around them agree.
+    if d.role != s.role && near_overlap == 0 {
+        return None;
+    }
+    match (&d.head, &s.head) {
+        (Some(a), Some(b)) => {
+            if a != b {
+                return None;
+            }
+            if !d.proper.is_empty() && !s.proper.is_empty() && overlap(&d.proper, &s.proper) == 0 {
+                return None;
+            }
+            let (dm, sm) = (lower_mods(d), lower_mods(s));
+            let mods = overlap(&dm, &sm);
+            // "regional directors" and "field office directors" may be the
+            // same people; "acting directors" who were replaced are not the
+            // directors who oversee operations. The clause decides.
+            if !dm.is_empty() && !sm.is_empty() && mods == 0 && near_overlap == 0 {
+                return None;
+            }
+            let d_all: Vec<&String> = d
+                .modifiers
+                .iter()
+                .chain(&d.context)
+                .filter(|w| *w != a)
+                .collect();
+            let s_all: Vec<&String> = s
+                .modifiers
+                .iter()
+                .chain(&s.context)
+                .filter(|w| *w != b)
+                .collect();
+            let shared = d_all.iter().filter(|w| s_all.contains(w)).count();
+            if shared == 0 {
+                return None;
+            }
+            Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard)
+        }
+        (None, None) => {
+            let ctx = overlap(&d.context, &s.context);
+            (near_overlap > 0 && ctx >= 2).then_some(1.0 + 0.5 * near_overlap as f32 + jaccard)
+        }
+        (Some(h), None) | (None, Some(h)) => {
+            // One side names what it counts: the other must be about it too,
+            // either in its sentence or by being the same kind of rate
+            // ("the 3,000-per-day goal" and "a goal of 3,000 arrests per day").
+            let headless = if d.head.is_none() { d } else { s };
+            let headed = if d.head.is_none() { s } else { d };
+            let about_it = headless.context.contains(h) || headless.per.is_some();
+            let lo = overlap(&near(headless), &[near(headed), vec![h.clone()]].concat());
+            let ctx = overlap(&d.context, &s.context);
+            (about_it && lo > 0 && ctx >= 2).then_some(1.0 + 0.5 * lo as f32 + jaccard)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Exact,
+    Within,
+    Vaguer,
+    Contradicts,
+}
+
+fn relation(d: &Figure, s: &Figure) -> Relation {
+    let (db, sb) = (&d.band, &s.band);
+    if sb.is_point() {
+        if db.is_point() {
+            if (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0) {
+                Relation::Exact
+            } else if d.step > s.step && (d.value - s.value).abs() < d.step / 2.0 {
+                // "1,500" for "1,523": rounded, so vaguer.
+                Relation::Vaguer
+            } else {
+                Relation::Contradicts
+            }
+        } else if db.contains(s.value) {
+            Relation::Vaguer
+        } else {
+            Relation::Contradicts
+        }
+    } else if db == sb && d.qualifier == s.qualifier {
+        Relation::Exact
+    } else if db.is_point() {
+        if sb.contains(d.value) {
+            Relation::Within
+        } else {
+            Relation::Contradicts
+        }
+    } else if db.overlaps(sb) {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    }
+}
+
+fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> Evidence {
+    let s = corpus.get(key).expect("figure of a live source");
+    let passage = f.span.start..if f.noun.is_empty() {
+        f.span.end
+    } else {
+        f.noun_span.end.max(f.span.end)
+    };
+    Evidence {
+        source: key,
+        id: s.id.clone(),
+        path: s.path.clone(),
+        passage,
+        sentence: f.sentence.clone(),
+        said: f.described(),
+        stance,
+    }
+}
+
+fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
+    let refs: Vec<(u32, u32)> = match &fig.head {
+        Some(h) => corpus.figures_with_head(h).to_vec(),
+        None => {
+            let mut v: Vec<(u32, u32)> = fig
+                .local
+                .iter()
+                .flat_map(|l| corpus.figures_with_local(l).iter().copied())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    };
+    let mut cands: Vec<(f32, usize, &Figure, Relation)> = Vec::new();
+    for r in refs {
+        let Some((_, sf)) = corpus.figure(r) else {
+            continue;
+        };
+        if let Some(score) = same_thing(&fig, sf) {
+            cands.push((score, r.0 as usize, sf, relation(&fig, sf)));
+        }
+    }
+    // Best first: a closer sentence wins; ties go to the lower source id.
+    cands.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| {
+                corpus
+                    .get(a.1)
+                    .map(|s| &s.id)
+                    .cmp(&corpus.get(b.1).map(|s| &s.id))
+            })
+    });
+    if cands.is_empty() {
+        return FigureCheck {
+            figure: fig,
+            verdict: FigureVerdict::Unsourced,
+            evidence: Vec::new(),
+            disagreements: Vec::new(),
+        };
+    }
+    let supports: Vec<_> = cands
+        .iter()
+        .filter(|c| matches!(c.3, Relation::Exact | Relation::Within))
+        .collect();
+    let mut evidence = Vec::new();
+    let mut disagreements = Vec::new();
+    let verdict = if !supports.is_empty() {
+        let mut sorted = supports.clone();
+        sorted.sort_by_key(|c| c.3 != Relation::Exact);
+        for c in &sorted {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Supports));
+        }
+        for c in cands.iter().filter(|c| c.3 == Relation::Contradicts) {
+            if c.2.qualifier != Qualifier::Vague && fig.qualifier != Qualifier::Vague {
+                disagreements.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+            }
+        }
+        FigureVerdict::Supported
+    } else if let Some(best) = cands
+        .iter()
+        .filter(|c| c.3 == Relation::Vaguer)
+        .min_by(|a, b| {
+            a.2.band
+                .width()
+                .partial_cmp(&b.2.band.width())
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal))
+        })
+    {
+        evidence.push(figure_evidence(corpus, best.1, best.2, Stance::MorePrecise));
+        for c in cands.iter().filter(|c| !std::ptr::eq(c.2, best.2)) {
+            let stance = if c.3 == Relation::Vaguer {
+                Stance::MorePrecise
+            } else {
+                Stance::Contradicts
+            };
+            evidence.push(figure_evidence(corpus, c.1, c.2, stance));
+        }
+        FigureVerdict::Imprecise
+    } else {
+        for c in &cands {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+        }
+        FigureVerdict::Mismatch
+    };
+    dedup_by_source(&mut evidence);
+    dedup_by_source(&mut disagreements);
+    FigureCheck {
+        figure: fig,
+        verdict,
+        evidence,
+        disagreements,
+    }
+}
+
+/// Keeps the first (best) passage of each source.
+fn dedup_by_source(ev: &mut Vec<Evidence>) {
+    let mut seen = Vec::new();
+    ev.retain(|e| {
+        if seen.contains(&e.source) {
+            false
+        } else {
+            seen.push(e.source);
+            true
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Quotes
+
+struct Match {
+    source: SourceKey,
+    /// Word positions in the source: first..=last.
+    first: usize,
+    last: usize,
+}
+
+fn segment_ids(corpus: &Corpus, seg: &Segment) -> Vec<u32> {
+    seg.words.iter().map(|w| corpus.word_id(&w.norm)).collect()
+}
+
+/// Finds every place where all segments appear verbatim, in order.
+fn find_exact(corpus: &Corpus, segs: &[Vec<u32>], gaps: &[Gap]) -> Vec<Match> {
+    let anchor = (0..segs.len()).max_by_key(|&i| segs[i].len()).unwrap_or(0);
+    let a = &segs[anchor];
+    if a.len() < 2 || a.contains(&UNKNOWN_WORD) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &(src, pos) in corpus.bigram(a[0], a[1]) {
+        let ids = corpus.word_ids(src as usize);
+        let pos = pos as usize;
+        if ids.get(pos..pos + a.len()) != Some(a.as_slice()) {
+            continue;
+        }
+        let blocks = &corpus
+            .get(src as usize)
+            .map(|s| s.word_block.clone())
+            .unwrap_or_default();
+        // Extend to the right.
+        let mut end = pos + a.len(); // exclusive
+        let mut ok = true;
+        for k in anchor + 1..segs.len() {
+            match place_after(ids, blocks, end, &segs[k], gaps[k]) {
+                Some(e) => end = e,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        // Extend to the left.
+        let mut start = pos;
+        for k in (0..anchor).rev() {
+            if !ok {
+                break;
+            }
+            match place_before(ids, blocks, start, &segs[k], gaps[k + 1]) {
+                Some(s) => start = s,
+                None => ok = false,
+            }
+        }
+        if ok {
+            out.push(Match {
+                source: src as usize,
+                first: start,
+                last: end - 1,
+            });
+        }
+    }
+    out
+}
+
+fn max_gap(gap: Gap) -> usize {
+    match gap {
+        Gap::None => 0,
+        Gap::Bracket => 6,
+        Gap::Ellipsis => 200,
+    }
+}
+
+fn place_after(ids: &[u32], blocks: &[u32], from: usize, seg: &[u32], gap: Gap) -> Option<usize> {
+    let limit = max_gap(gap);
+    for skip in 0..=limit {
+        let s = from + skip;
+        if s + seg.len() > ids.len() {
+            return None;
+        }
+        if gap == Gap::Ellipsis
+            && from > 0
+            && blocks.get(s).copied().unwrap_or(0) > blocks[from - 1] + 2
+        {
+            return None;
+        }
+        if ids[s..s + seg.len()] == *seg {
+            return Some(s + seg.len());
+        }
+    }
+    None
+}
+
+fn place_before(ids: &[u32], blocks: &[u32], to: usize, seg: &[u32], gap: Gap) -> Option<usize> {
+    let limit = max_gap(gap);
+    for skip in 0..=limit {
+        let end = to.checked_sub(skip)?;
+        let start = end.checked_sub(seg.len())?;
+        if gap == Gap::Ellipsis && blocks[start] + 2 < blocks[to.min(blocks.len() - 1)] {
+            return None;
+        }
+        if ids[start..end] == *seg {
+            return Some(start);
+        }
+    }
+    None
+}
+
+struct Fuzzy {
+    source: SourceKey,
+    first: usize,
+    last: usize,
+    score: f32,
+    /// (draft word index, source word index) pairs that match.
+    pairs: Vec<(usize, usize)>,
+}
+
+/// The closest passage to a quote that is not verbatim anywhere.
+fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
+    if q.len() < 3 {
+        return None;
+    }
+    let mut hits: HashMap<(u32, i64), usize> = HashMap::new();
+    for (i, pair) in q.windows(2).enumerate() {
+        if pair.contains(&UNKNOWN_WORD) {
+            continue;
+        }
+        for &(src, pos) in corpus.bigram(pair[0], pair[1]) {
+            let diag = pos as i64 - i as i64;
+            *hits.entry((src, diag.div_euclid(4))).or_default() += 1;
+        }
+    }
+    let mut top: Vec<((u32, i64), usize)> = hits.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut best: Option<Fuzzy> = None;
+    for ((src, bucket), _) in top.into_iter().take(4) {
+        let ids = corpus.word_ids(src as usize);
+        let lo = (bucket * 4 - 8).max(0) as usize;
+        let hi = ((bucket * 4 + 4 + q.len() as i64 + 8).max(0) as usize).min(ids.len());
+        if lo >= hi {
+            continue;
+        }
+        let window = &ids[lo..hi];
+        let ops = similar::capture_diff_slices(similar::Algorithm::Myers, q, window);
+        let mut pairs = Vec::new();
+        for op in ops {
+            if let similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = op
+            {
+                for k in 0..len {
+                    pairs.push((old_index + k, lo + new_index + k));
+                }
+            }
+        }
+        if pairs.is_empty() {
+            continue;
+        }
+        // Trim stray single-word matches far from the rest.
+        let first = pairs.first().unwrap().1;
+        let last = pairs.last().unwrap().1;
+        let span = last - first + 1;
+        let m = pairs.len() as f32;
+        let score = 2.0 * m / (q.len() + span) as f32;
+        if best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(Fuzzy {
+                source: src as usize,
+                first,
+                last,
+                score,
+                pairs,
+            });
+        }
+    }
+    best.filter(|b| b.score >= 0.6 && b.pairs.len() >= 3)
+}
+
+fn source_words_text(
+    corpus: &Corpus,
+    key: SourceKey,
+    first: usize,
+    last: usize,
+) -> (Range<usize>, String) {
+    let s = corpus.get(key).expect("live source");
+    let r = s.words[first].span.start..s.words[last].span.end;
+    let t = text::squash(&s.text[r.clone()]);
+    (r, t)
+}
+
+fn quote_evidence(
+    corpus: &Corpus,
+    key: SourceKey,
+    first: usize,
+    last: usize,
+    stance: Stance,
+) -> Evidence {
+    let s = corpus.get(key).expect("live source");
+    let (passage, said) = source_words_text(corpus, key, first, last);
+    Evidence {
+        source: key,
+        id: s.id.clone(),
+        path: s.path.clone(),
+        sentence: s.sentence_at(passage.start).start
+            ..s.sentence_at(passage.end.saturating_sub(1)).end,
+        passage,
+        said,
+        stance,
+    }
+}
+
+/// The speaker of the source quote that contains the passage.
+fn source_speaker(
+    corpus: &Corpus,
+    key: SourceKey,
+    passage: &Range<usize>,
+) -> Option<quote::Speaker> {
+    let s = corpus.get(key)?;
+    s.quotes
+        .iter()
+        .find(|q| q.span.start <= passage.start && passage.end <= q.span.end)
+        .and_then(|q| q.speaker.clone())
+}
+
+fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
+    let segs = quote::segments(draft, &q);
+    let all: Vec<&quote::QuoteWord> = segs.iter().flat_map(|s| s.words.iter()).collect();
+    let words_span = match (all.first(), all.last()) {
+        (Some(a), Some(b)) => a.span.start..b.span.end,
+        _ => q.span.clone(),
+    };
+    let n = all.len();
+    let mut check = QuoteCheck {
+        quote: q,
+        verdict: QuoteVerdict::TooShort,
+        evidence: Vec::new(),
+        diff: Vec::new(),
+        words_span,
+    };
+    if n == 0 {
+        return check;
+    }
+    let ids: Vec<Vec<u32>> = segs.iter().map(|s| segment_ids(corpus, s)).collect();
+    let gaps: Vec<Gap> = segs.iter().map(|s| s.gap).collect();
+    let exact = find_exact(corpus, &ids, &gaps);
+    if !exact.is_empty() {
+        let draft_speaker = check.quote.speaker.clone().filter(|s| s.named);
+        let mut agreeing = Vec::new();
+        let mut differing = Vec::new();
+        for m in &exact {
+            let ev = quote_evidence(corpus, m.source, m.first, m.last, Stance::Supports);
+            let sp = source_speaker(corpus, m.source, &ev.passage);
+            match (&draft_speaker, sp) {
+                (Some(d), Some(s)) if !d.same_as(&s) => differing.push((ev, s)),
+                _ => agreeing.push(ev),
+            }
+        }
+        if agreeing.is_empty() {
+            let (ev, s) = differing.swap_remove(0);
+            check.verdict = QuoteVerdict::Misattributed {
+                source_speaker: s.name.clone(),
+            };
+            check.evidence.push(Evidence {
+                stance: Stance::Differs,
+                ..ev
+            });
+            check
+                .evidence
+                .extend(differing.into_iter().map(|(e, _)| Evidence {
+                    stance: Stance::Differs,
+                    ..e
+                }));
+        } else {
+            check.verdict = QuoteVerdict::Verbatim;
+            check.evidence = agreeing;
+        }
+        dedup_by_source(&mut check.evidence);
+        return check;
+    }
+    if n < 3 {
+        return check;
+    }
+    let flat: Vec<u32> = ids.concat();
+    match find_fuzzy(corpus, &flat) {
+        Some(mut f) => {
+            extend_to_quote(corpus, &mut f, n);
+            let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
+            check.diff = word_diff(draft, &all, corpus, &f);
+            check.evidence.push(ev);
+            check.verdict = QuoteVerdict::Mismatch;
+        }
+        None => check.verdict = QuoteVerdict::Unsourced,
+    }
+    check
+}
+
+/// Widens a fuzzy match over source words the draft changed at either end
+/// ("emails and texts" for "emails and phone calls"), within the source's
+/// own quote so that the attribution after it is not swallowed.
+fn extend_to_quote(corpus: &Corpus, f: &mut Fuzzy, n: usize) {
+    let Some(s) = corpus.get(f.source) else {
+        return;
+    };
+    let Some(q) = s.quotes.iter().find(|q| {
+        q.span.start <= s.words[f.first].span.start && s.words[f.last].span.end <= q.span.end
+    }) else {
+        return;
+    };
+    let lead = f.pairs.first().map_or(0, |p| p.0);
+    let trail = n - 1 - f.pairs.last().map_or(n - 1, |p| p.0);
+    for _ in 0..lead {
+        if f.first > 0 && s.words[f.first - 1].span.start >= q.span.start {
+            f.first -= 1;
+        }
+    }
+    for _ in 0..trail {
+        if f.last + 1 < s.words.len() && s.words[f.last + 1].span.end <= q.span.end {
+            f.last += 1;
+        }
+    }
+}
+
+/// Word diff of the draft quote against the source passage.
+fn word_diff(draft: &str, dw: &[&quote::QuoteWord], corpus: &Corpus, f: &Fuzzy) -> Vec<DiffOp> {
+    let s = corpus.get(f.source).expect("live source");
+    let d_text = |i: usize| draft[dw[i].span.clone()].to_string();
+    let s_text = |j: usize| s.text[s.words[j].span.clone()].to_string();
+    let mut ops: Vec<DiffOp> = Vec::new();
+    let push = |ops: &mut Vec<DiffOp>, op: DiffOp| match (ops.last_mut(), &op) {
+        (Some(DiffOp::Equal(a)), DiffOp::Equal(b))
+        | (Some(DiffOp::Delete(a)), DiffOp::Delete(b))
+        | (Some(DiffOp::Insert(a)), DiffOp::Insert(b)) => {
+            a.push(' ');
+            a.push_str(b);
+        }
+        _ => ops.push(op),
+    };
+    let (mut i, mut j) = (0usize, f.first);
+    for &(di, sj) in &f.pairs {
+        while i < di {
+            push(&mut ops, DiffOp::Delete(d_text(i)));
+            i += 1;
+        }
+        while j < sj {
+            push(&mut ops, DiffOp::Insert(s_text(j)));
+            j += 1;
+        }
+        push(&mut ops, DiffOp::Equal(d_text(di)));
+        i = di + 1;
+        j = sj + 1;
+    }
+    while i < dw.len() {
+        push(&mut ops, DiffOp::Delete(d_text(i)));
+        i += 1;
+    }
+    while j <= f.last {
+        push(&mut ops, DiffOp::Insert(s_text(j)));
+        j += 1;
+    }
+    ops
+}
+
+// ---------------------------------------------------------------------------
+// Citations
+
+fn resolve_citation(m: &CitationMarker, defs: &[FootnoteDef], corpus: &Corpus) -> Vec<SourceKey> {
+    if let Some(k) = corpus.by_id(&m.label) {
+        return vec![k];
+    }
+    if m.pandoc {
+        return Vec::new();
+    }
+    let Some(def) = defs.iter().find(|d| d.label.eq_ignore_ascii_case(&m.label)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, s) in corpus.sources() {
+        let names = [s.file_name(), s.file_stem()];
+        let by_file = names
+            .iter()
+            .any(|n| !n.is_empty() && def.text.contains(n.as_str()));
+        let by_id = def
+            .text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .any(|w| w.eq_ignore_ascii_case(&s.id));
+        if by_file || by_id {
+            out.push(k);
+        }
+    }
+    out
+}
+
+fn sentence_of_marker(
+    draft: &str,
+    sentences: &[Range<usize>],
+    span: &Range<usize>,
+) -> Option<Range<usize>> {
+    if let Some(s) = sentences
+        .iter()
+        .find(|s| s.start <= span.start && span.start < s.end)
+    {
+        return Some(s.clone());
+    }
+    sentences
+        .iter()
+        .rev()
+        .find(|s| {
+            s.end <= span.start && {
+                let between = &draft[s.end..span.start];
+                between
+                    .chars()
+                    .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || "”’".contains(c))
+                    || between.trim().starts_with("[^")
+            }
+        })
+        .cloned()
+}
+
+// ---------------------------------------------------------------------------
+// Findings
+
+fn label(ev: &[Evidence]) -> String {
+    let ids: Vec<&str> = ev.iter().map(|e| e.id.as_str()).collect();
+    ids.join(", ")
+}
+
+fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for fc in &a.figures {
+        let f = &fc.figure;
+        match fc.verdict {
+            FigureVerdict::Supported => {
+                if !fc.disagreements.is_empty() {
+                    let mut parts = Vec::new();
+                    for (i, d) in fc.disagreements.iter().enumerate() {
+                        let (_, sf) = source_figure(corpus, d);
+                        parts.push(format!(
+                            "{} says {}",
+                            d.id,
+                            if i == 0 { d.said.clone() } else { sf }
+                        ));
+                    }
+                    if let Some(best) = fc.evidence.first() {
+                        parts.push(format!(
+                            "{} says {}",
+                            best.id,
+                            source_figure(corpus, best).1
+                        ));
+                    }
+                    let mut evidence = fc.disagreements.clone();
+                    evidence.extend(fc.evidence.iter().cloned());
+                    out.push(Finding {
+                        code: Code::SourcesDisagree,
+                        severity: Code::SourcesDisagree.default_severity(),
+                        span: f.span.clone(),
+                        message: format!("sources disagree: {}", parts.join("; ")),
+                        evidence,
+                        fix: None,
+                        diff: Vec::new(),
+                    });
+                }
+            }
+            FigureVerdict::Imprecise | FigureVerdict::Mismatch => {
+                let best = &fc.evidence[0];
+                let (src_fig_text, _) = (source_figure(corpus, best).1, ());
+                let code = if fc.verdict == FigureVerdict::Mismatch {
+                    Code::FigureMismatch
+                } else {
+                    Code::FigureImprecise
+                };
+                out.push(Finding {
+                    code,
+                    severity: code.default_severity(),
+                    span: f.span.clone(),
+                    message: format!("source says {}, not {}; see {}", best.said, f.text, best.id),
+                    evidence: fc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Change to {} ({})", src_fig_text, best.id),
+                        span: f.span.clone(),
+                        replacement: match_case(&f.text, &src_fig_text),
+                    }),
+                    diff: Vec::new(),
+                });
+            }
+            FigureVerdict::Unsourced => out.push(Finding {
+                code: Code::FigureUnsourced,
+                severity: Code::FigureUnsourced.default_severity(),
+                span: f.span.clone(),
+                message: if f.noun.is_empty() {
+                    format!("no source gives a figure for this: {}", f.text)
+                } else {
+                    format!("no source gives a figure for {}", f.noun)
+                },
+                evidence: Vec::new(),
+                fix: None,
+                diff: Vec::new(),
+            }),
+        }
+    }
+    for qc in &a.quotes {
+        let span = qc.quote.span.clone();
+        match &qc.verdict {
+            QuoteVerdict::Verbatim | QuoteVerdict::TooShort => {}
+            QuoteVerdict::Mismatch => {
+                let best = &qc.evidence[0];
+                out.push(Finding {
+                    code: Code::QuoteMismatch,
+                    severity: Code::QuoteMismatch.default_severity(),
+                    span,
+                    message: format!(
+                        "quote differs from the source, which says: “{}”; see {}",
+                        best.said, best.id
+                    ),
+                    evidence: qc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Use the source's exact words ({})", best.id),
+                        span: qc.words_span.clone(),
+                        replacement: best.said.clone(),
+                    }),
+                    diff: qc.diff.clone(),
+                });
+            }
+            QuoteVerdict::Misattributed { source_speaker } => {
+                let best = &qc.evidence[0];
+                let speaker = qc
+                    .quote
+                    .speaker
+                    .as_ref()
+                    .expect("misattributed quotes name a speaker");
+                let named = corpus
+                    .get(best.source)
+                    .and_then(|_| source_speaker_named(corpus, best))
+                    .unwrap_or(false);
+                out.push(Finding {
+                    code: Code::QuoteMisattributed,
+                    severity: Code::QuoteMisattributed.default_severity(),
+                    span,
+                    message: format!(
+                        "source attributes these words to {}, not {}; see {}",
+                        source_speaker, speaker.name, best.id
+                    ),
+                    evidence: qc.evidence.clone(),
+                    fix: named.then(|| Fix {
+                        title: format!("Attribute to {}", source_speaker),
+                        span: speaker.span.clone(),
+                        replacement: source_speaker.clone(),
+                    }),
+                    diff: Vec::new(),
+                });
+            }
+            QuoteVerdict::Unsourced => out.push(Finding {
+                code: Code::QuoteUnsourced,
+                severity: Code::QuoteUnsourced.default_severity(),
+                span,
+                message: "no source has these words".to_string(),
+                evidence: Vec::new(),
+                fix: None,
+                diff: Vec::new(),
+            }),
+        }
+    }
+    for c in &a.citations {
+        if let Some(f) = citation_finding(a, c, corpus) {
+            out.push(f);
+        }
+    }
+    out.retain(|f| {
+        !a.ignored
+            .iter()
+            .any(|r| r.start <= f.span.start && f.span.start < r.end)
+    });
+    out.sort_by_key(|f| (f.span.start, f.code));
+    out
+}
+
+fn source_speaker_named(corpus: &Corpus, ev: &Evidence) -> Option<bool> {
+    source_speaker(corpus, ev.source, &ev.passage).map(|s| s.named)
+}
+
+/// The source figure's own text ("25", "around six") for an evidence entry.
+fn source_figure(corpus: &Corpus, ev: &Evidence) -> (Option<Figure>, String) {
+    let f = corpus
+        .get(ev.source)
+        .and_then(|s| s.figures.iter().find(|f| f.span.start == ev.passage.start))
+        .cloned();
+    let t = f
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_else(|| ev.said.clone());
+    (f, t)
+}
+
+/// Keeps a sentence-initial capital when replacing "Over 20" with "25".
+fn match_case(old: &str, new: &str) -> String {
+    let old_cap = old.chars().next().is_some_and(char::is_uppercase);
+    let mut c = new.chars();
+    match c.next() {
+        Some(f) if old_cap && f.is_lowercase() => f.to_uppercase().collect::<String>() + c.as_str(),
+        Some(f)
+            if !old_cap && f.is_uppercase() && c.clone().next().is_some_and(char::is_lowercase) =>
+        {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        _ => new.to_string(),
+    }
+}
+
+fn citation_finding(a: &Analysis, c: &CitationCheck, corpus: &Corpus) -> Option<Finding> {
+    let sentence = c.sentence.as_ref()?;
+    if c.cited.is_empty() {
+        return None;
+    }
+    let within = |r: &Range<usize>| sentence.start <= r.start && r.start < sentence.end;
+    let cited_ids: Vec<String> = c
+        .cited
+        .iter()
+        .filter_map(|k| corpus.get(*k))
+        .map(|s| s.id.clone())
+        .collect();
+    let claims = a
+        .figures
+        .iter()
+        .filter(|f| within(&f.figure.span))
+        .map(|f| {
+            let sup: Vec<Evidence> = if f.verdict == FigureVerdict::Supported {
+                f.evidence.clone()
+            } else {
+                Vec::new()
+            };
+            (f.figure.described(), sup)
+        })
+        .chain(
+            a.quotes
+                .iter()
+                .filter(|q| within(&q.quote.span) && q.verdict != QuoteVerdict::TooShort)
+                .map(|q| {
+                    let sup = if q.verdict == QuoteVerdict::Verbatim {
+                        q.evidence.clone()
+                    } else {
+                        Vec::new()
+                    };
+                    let words = text::squash(&a_text_of(q));
+                    (words, sup)
+                }),
+        );
+    for (what, supporters) in claims {
+        if supporters.iter().any(|e| c.cited.contains(&e.source)) {
+            continue;
+        }
+        let cited = cited_ids.join(", ");
+        let message = if supporters.is_empty() {
+            format!("cited source {cited} does not support {what}; no source does")
+        } else {
+            format!(
+                "cited source {cited} does not support {what}; {} does",
+                label(&supporters)
+            )
+        };
+        let mut evidence = supporters.clone();
+        for k in &c.cited {
+            if let Some(s) = corpus.get(*k) {
+                evidence.push(Evidence {
+                    source: *k,
+                    id: s.id.clone(),
+                    path: s.path.clone(),
+                    passage: 0..0,
+                    sentence: 0..0,
+                    said: s.meta.title.clone().unwrap_or_default(),
+                    stance: Stance::Cited,
+                });
+            }
+        }
+        return Some(Finding {
+            code: Code::CitationUnsupported,
+            severity: Code::CitationUnsupported.default_severity(),
+            span: c.marker.span.clone(),
+            message,
+            evidence,
+            fix: None,
+            diff: Vec::new(),
+        });
+    }
+    None
+}
+
+fn a_text_of(q: &QuoteCheck) -> String {
+    // The quote's words are not kept as text; describe it by its length.
+    format!(
+        "the quote at bytes {}..{}",
+        q.quote.span.start, q.quote.span.end
+    )
+}

@@ -1,0 +1,1322 @@
+//! Figures: numbers in prose, read the way writers write them, with the
+//! interval they claim, their unit, the thing they count and the words around
+//! them. Works on a sentence of (masked) text with byte offsets.
+
+use super::text::{self, lex, normalize_word, stem, Token, TokenKind};
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unit {
+    Count,
+    /// Money, with the currency symbol or word as written (`$`, `€`, `dollars`).
+    Money(String),
+    Percent,
+}
+
+impl Unit {
+    pub fn compatible(&self, other: &Unit) -> bool {
+        match (self, other) {
+            (Unit::Money(a), Unit::Money(b)) => currency(a) == currency(b),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Money(_) => "money",
+            Unit::Percent => "percent",
+        }
+    }
+}
+
+fn currency(s: &str) -> &'static str {
+    match s {
+        "$" | "dollar" | "dollars" | "usd" => "usd",
+        "€" | "euro" | "euros" => "eur",
+        "£" | "pound" | "pounds" => "gbp",
+        _ => "other",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Period {
+    fn from_word(w: &str) -> Option<Period> {
+        Some(match w {
+            "hour" | "hourly" => Period::Hour,
+            "day" | "daily" | "night" | "nightly" => Period::Day,
+            "week" | "weekly" => Period::Week,
+            "month" | "monthly" => Period::Month,
+            "year" | "yearly" | "annually" | "annual" => Period::Year,
+            _ => return None,
+        })
+    }
+}
+
+/// The word that made a figure approximate or bounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Qualifier {
+    Exact,
+    About,
+    Nearly,
+    MoreThan,
+    AtLeast,
+    LessThan,
+    UpTo,
+    /// `20+`
+    Plus,
+    /// `50,000-100,000`, `from 50,000 to 100,000`
+    Range,
+    /// `hundreds`, `dozens`, `thousands`
+    Vague,
+}
+
+/// What the figure is: a count that happened, a goal, a capacity, or a plan.
+/// Figures in different frames are never compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Frame {
+    Actual,
+    Target,
+    Capacity,
+    Plan,
+}
+
+/// "a dozen **of the 25** directors": the dozen is a part, the 25 the whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Plain,
+    Part,
+    Whole,
+}
+
+/// A numeric interval with open or closed ends.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Interval {
+    pub lo: f64,
+    pub hi: f64,
+    pub lo_open: bool,
+    pub hi_open: bool,
+}
+
+impl Interval {
+    pub fn point(v: f64) -> Self {
+        Interval {
+            lo: v,
+            hi: v,
+            lo_open: false,
+            hi_open: false,
+        }
+    }
+    pub fn is_point(&self) -> bool {
+        self.lo == self.hi && !self.lo_open && !self.hi_open
+    }
+    pub fn contains(&self, v: f64) -> bool {
+        let lo_ok = if self.lo_open {
+            v > self.lo
+        } else {
+            v >= self.lo - 1e-9
+        };
+        let hi_ok = if self.hi_open {
+            v < self.hi
+        } else {
+            v <= self.hi + 1e-9
+        };
+        lo_ok && hi_ok
+    }
+    pub fn overlaps(&self, o: &Interval) -> bool {
+        let lo_ok = if self.hi_open || o.lo_open {
+            self.hi > o.lo
+        } else {
+            self.hi >= o.lo
+        };
+        let hi_ok = if o.hi_open || self.lo_open {
+            o.hi > self.lo
+        } else {
+            o.hi >= self.lo
+        };
+        lo_ok && hi_ok
+    }
+    pub fn width(&self) -> f64 {
+        self.hi - self.lo
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Figure {
+    /// Qualifier, number, scale word and unit: "more than $1.5 million".
+    pub span: Range<usize>,
+    /// The span's text with whitespace squashed.
+    pub text: String,
+    /// The number as written (the lower end for a range).
+    pub value: f64,
+    /// The upper end of a range.
+    pub upper: Option<f64>,
+    pub qualifier: Qualifier,
+    /// The realistic band of values the figure claims.
+    pub band: Interval,
+    /// The size of the last significant digit as written (25 → 1, 1,500 → 100).
+    pub step: f64,
+    #[serde(serialize_with = "unit_name")]
+    pub unit: Unit,
+    pub per: Option<Period>,
+    /// The counted noun phrase as written ("field offices", "arrests per day").
+    pub noun: String,
+    pub noun_span: Range<usize>,
+    /// Stem of the head noun ("offic").
+    pub head: Option<String>,
+    /// Stems of the other words of the noun phrase.
+    pub modifiers: Vec<String>,
+    /// Stems of capitalised modifiers ("Border Patrol"): they name the thing.
+    pub proper: Vec<String>,
+    pub frame: Frame,
+    pub role: Role,
+    /// Content stems of the words near the figure, in its clause.
+    pub local: Vec<String>,
+    /// Content stems of its sentence.
+    pub context: Vec<String>,
+    pub sentence: Range<usize>,
+}
+
+fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(u.name())
+}
+
+impl Figure {
+    /// "25 field offices", "more than 1,500 Border Patrol agents".
+    pub fn described(&self) -> String {
+        if self.noun.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} {}", self.text, self.noun)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Word tables. General English only: nothing here knows any topic.
+
+fn small_number(w: &str) -> Option<f64> {
+    const UNITS: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = UNITS.iter().position(|u| *u == w) {
+        return Some(i as f64);
+    }
+    if let Some(i) = TENS.iter().position(|u| *u == w) {
+        return Some(20.0 + 10.0 * i as f64);
+    }
+    // "twenty-five"
+    let (t, u) = w.split_once('-')?;
+    let t = TENS.iter().position(|x| *x == t)?;
+    let u = UNITS[1..10].iter().position(|x| *x == u)?;
+    Some(20.0 + 10.0 * t as f64 + 1.0 + u as f64)
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "hundred" => 1e2,
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "billion" => 1e9,
+        "trillion" => 1e12,
+        _ => return None,
+    })
+}
+
+fn scale_suffix(w: &str) -> Option<f64> {
+    Some(match w {
+        "k" => 1e3,
+        "m" | "mn" | "mln" => 1e6,
+        "b" | "bn" => 1e9,
+        "tn" => 1e12,
+        _ => return None,
+    })
+}
+
+/// Vague plurals and their bands: "hundreds" means 200 to under 1,000.
+fn vague_plural(w: &str) -> Option<(f64, f64)> {
+    Some(match w {
+        "dozens" => (24.0, 100.0),
+        "hundreds" => (200.0, 1e3),
+        "thousands" => (2e3, 1e4),
+        "millions" => (2e6, 1e7),
+        "billions" => (2e9, 1e10),
+        _ => return None,
+    })
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+fn is_month(w: &str) -> bool {
+    MONTHS.contains(&w.trim_end_matches('.'))
+}
+
+/// Qualifier phrases, longest first within each entry's list.
+const QUALIFIERS: &[(&[&str], Qualifier)] = &[
+    (&["no", "fewer", "than"], Qualifier::AtLeast),
+    (&["no", "less", "than"], Qualifier::AtLeast),
+    (&["no", "more", "than"], Qualifier::UpTo),
+    (&["in", "excess", "of"], Qualifier::MoreThan),
+    (&["a", "minimum", "of"], Qualifier::AtLeast),
+    (&["a", "maximum", "of"], Qualifier::UpTo),
+    (&["as", "many", "as"], Qualifier::UpTo),
+    (&["as", "much", "as"], Qualifier::UpTo),
+    (&["just", "shy", "of"], Qualifier::Nearly),
+    (&["more", "than"], Qualifier::MoreThan),
+    (&["greater", "than"], Qualifier::MoreThan),
+    (&["upwards", "of"], Qualifier::MoreThan),
+    (&["just", "over"], Qualifier::MoreThan),
+    (&["well", "over"], Qualifier::MoreThan),
+    (&["just", "above"], Qualifier::MoreThan),
+    (&["at", "least"], Qualifier::AtLeast),
+    (&["at", "most"], Qualifier::UpTo),
+    (&["up", "to"], Qualifier::UpTo),
+    (&["fewer", "than"], Qualifier::LessThan),
+    (&["less", "than"], Qualifier::LessThan),
+    (&["just", "under"], Qualifier::Nearly),
+    (&["close", "to"], Qualifier::Nearly),
+    (&["an", "estimated"], Qualifier::About),
+    (&["over"], Qualifier::MoreThan),
+    (&["above"], Qualifier::MoreThan),
+    (&["nearly"], Qualifier::Nearly),
+    (&["almost"], Qualifier::Nearly),
+    (&["about"], Qualifier::About),
+    (&["around"], Qualifier::About),
+    (&["roughly"], Qualifier::About),
+    (&["approximately"], Qualifier::About),
+    (&["some"], Qualifier::About),
+    (&["estimated"], Qualifier::About),
+    (&["under"], Qualifier::LessThan),
+    (&["below"], Qualifier::LessThan),
+];
+
+const TARGET_WORDS: &[&str] = &[
+    "goal",
+    "goals",
+    "target",
+    "targets",
+    "quota",
+    "quotas",
+    "benchmark",
+    "aim",
+    "aims",
+    "objective",
+    "pledge",
+    "pledged",
+    "promise",
+    "promised",
+    "vow",
+    "vowed",
+    "ambition",
+];
+const CAPACITY_WORDS: &[&str] = &["capacity", "capacities", "accommodate", "room"];
+const PLAN_WORDS: &[&str] = &[
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "proposal",
+    "proposed",
+    "proposes",
+    "would",
+    "will",
+    "could",
+    "expected",
+    "expects",
+    "projected",
+    "projection",
+    "projects",
+    "forecast",
+    "forecasts",
+    "intend",
+    "intends",
+    "scheduled",
+];
+
+/// Words that are plural without ending in -s.
+const IRREGULAR_PLURALS: &[&str] = &[
+    "people",
+    "men",
+    "women",
+    "children",
+    "police",
+    "personnel",
+    "staff",
+    "data",
+    "feet",
+    "teeth",
+    "mice",
+    "geese",
+    "cattle",
+    "media",
+    "alumni",
+    "criteria",
+    "crises",
+    "troops",
+];
+
+fn looks_plural(w: &str) -> bool {
+    IRREGULAR_PLURALS.contains(&w)
+        || (w.len() > 2
+            && w.ends_with('s')
+            && !w.ends_with("ss")
+            && !w.ends_with("us")
+            && !w.ends_with("is")
+            && !w.ends_with("'s"))
+}
+
+// ---------------------------------------------------------------------------
+
+struct Core {
+    /// Token index range covered (qualifier excluded).
+    first: usize,
+    last: usize,
+    value: f64,
+    upper: Option<f64>,
+    unit: Unit,
+    qualifier: Qualifier,
+    band: Option<Interval>,
+    step: f64,
+    per: Option<Period>,
+    /// `20+`
+    plus: bool,
+}
+
+struct Sentence<'a> {
+    text: &'a str,
+    toks: Vec<Token>,
+    words: Vec<String>,
+    range: Range<usize>,
+}
+
+impl Sentence<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        match self.toks.get(i)?.kind {
+            TokenKind::Word { mixed: false } => Some(self.words[i].as_str()),
+            _ => None,
+        }
+    }
+    fn adjacent(&self, a: usize, b: usize) -> bool {
+        b < self.toks.len() && self.toks[a].end == self.toks[b].start
+    }
+    fn raw(&self, i: usize) -> &str {
+        self.toks[i].text(self.text)
+    }
+    fn capitalised(&self, i: usize) -> bool {
+        self.raw(i).chars().next().is_some_and(char::is_uppercase)
+    }
+}
+
+/// Extracts the figures of each sentence.
+pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for r in sentences {
+        extract_sentence(text, r.clone(), &mut out);
+    }
+    out
+}
+
+fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
+    let toks = lex(text, range.clone());
+    if !toks
+        .iter()
+        .any(|t| matches!(t.kind, TokenKind::Number(_) | TokenKind::Word { .. }))
+    {
+        return;
+    }
+    let words = toks
+        .iter()
+        .map(|t| match t.kind {
+            TokenKind::Word { .. } => normalize_word(t.text(text)),
+            _ => String::new(),
+        })
+        .collect();
+    let s = Sentence {
+        text,
+        toks,
+        words,
+        range,
+    };
+    let context = text::content_stems(text, s.range.clone());
+    let first_figure = out.len();
+    let mut i = 0;
+    while i < s.toks.len() {
+        match read_figure(&s, i, &context) {
+            Some((fig, next)) => {
+                out.push(fig);
+                i = next;
+            }
+            None => i += 1,
+        }
+    }
+    // A part ("a dozen of the 25 directors") counts what its whole counts.
+    for k in first_figure..out.len() {
+        if out[k].role == Role::Part {
+            if let Some(whole) = out[k + 1..].iter().find(|f| f.role == Role::Whole).cloned() {
+                let part = &mut out[k];
+                part.head = whole.head.clone();
+                part.modifiers = whole.modifiers.clone();
+                part.proper = whole.proper.clone();
+                part.noun = whole.noun.clone();
+                part.noun_span = whole.noun_span.clone();
+                part.per = part.per.or(whole.per);
+            }
+        }
+    }
+}
+
+fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, usize)> {
+    let core = read_core(s, i)?;
+    if excluded(s, &core) {
+        return None;
+    }
+    let mut core = core;
+    let mut end_tok = core.last;
+
+    // Ranges: "50,000-100,000", "50,000 to 100,000", "between 5 and 10".
+    let mut qualifier = core.qualifier;
+    let (qual_start, prefix_qual) = read_qualifier(s, core.first);
+    if let Some(q) = prefix_qual {
+        qualifier = q;
+    }
+    if core.upper.is_none() {
+        let j = core.last + 1;
+        let joiner = s.toks.get(j).map(|t| &t.kind);
+        let is_joiner = match joiner {
+            Some(TokenKind::Punct('-')) | Some(TokenKind::Punct('–')) => true,
+            Some(TokenKind::Word { .. }) => {
+                s.word(j) == Some("to")
+                    || (s.word(j) == Some("and")
+                        && qual_start > 0
+                        && s.word(qual_start - 1) == Some("between"))
+            }
+            _ => false,
+        };
+        if is_joiner {
+            if let Some(second) = read_core(s, j + 1) {
+                if second.upper.is_none()
+                    && core.unit.compatible(&second.unit) | matches!(second.unit, Unit::Count)
+                    && second.value > core.value
+                    && !excluded(s, &second)
+                {
+                    // "$2.25 to $2.75": the second unit decides when the first is bare.
+                    if matches!(core.unit, Unit::Count) {
+                        core.unit = second.unit.clone();
+                    }
+                    // "5 to 10 million": the scale of the second applies to the first.
+                    if second.value >= 1e3 && core.value < 1e3 && second.value / core.value > 100.0
+                    {
+                        let scale = 10f64.powi((second.value.log10().floor() as i32 / 3) * 3);
+                        core.value *= scale;
+                    }
+                    core.upper = Some(second.value);
+                    core.per = core.per.or(second.per);
+                    core.step = core.step.min(second.step);
+                    end_tok = second.last;
+                    qualifier = Qualifier::Range;
+                }
+            }
+        }
+    }
+    if core.plus {
+        qualifier = Qualifier::Plus;
+    }
+    let start_tok = qual_start;
+    let span = s.toks[start_tok].start..s.toks[end_tok].end;
+    let figure_text = text::squash(&s.text[span.clone()]);
+
+    // Role and the counted noun phrase.
+    let mut j = end_tok + 1;
+    let mut role = Role::Plain;
+    if s.word(j) == Some("of") {
+        let mut k = j + 1;
+        if matches!(
+            s.word(k),
+            Some("the" | "its" | "their" | "his" | "her" | "our" | "those" | "these" | "all")
+        ) {
+            k += 1;
+        }
+        if matches!(s.toks.get(k).map(|t| &t.kind), Some(TokenKind::Number(_)))
+            || s.word(k).is_some_and(|w| small_number(w).is_some())
+            || s.word(k) == Some("a")
+        {
+            role = Role::Part;
+        } else if qualifier == Qualifier::Vague
+            || core.value == 50.0 && figure_text.ends_with("half")
+            || matches!(core.unit, Unit::Percent)
+        {
+            j = k;
+        }
+    } else if figure_text.to_lowercase().ends_with("half")
+        && matches!(s.word(j), Some("the" | "its" | "their" | "all"))
+    {
+        j += 1;
+    }
+    if start_tok >= 2
+        && matches!(s.word(start_tok - 1), Some("the" | "its" | "their" | "all"))
+        && s.word(start_tok - 2) == Some("of")
+    {
+        role = Role::Whole;
+    }
+
+    let mut per = core.per;
+    // "3,000-per-day goal"
+    if s.toks.get(j).is_some_and(|t| t.is_punct('-')) && s.adjacent(end_tok, j) {
+        if let Some(w) = s.word(j + 1) {
+            let p = w.strip_prefix("per-").or_else(|| w.strip_prefix("a-"));
+            if let Some(p) = p.and_then(Period::from_word) {
+                per = Some(p);
+                j += 2;
+            }
+        }
+    }
+    let np_start = j;
+    let mut head: Option<usize> = None;
+    let mut np_words: Vec<usize> = Vec::new();
+    while np_words.len() < 5 {
+        let Some(w) = s.word(j) else { break };
+        if let Some(p) = Period::from_word(w) {
+            if matches!(
+                w,
+                "daily" | "weekly" | "monthly" | "yearly" | "hourly" | "nightly"
+            ) || (w == "annual" && matches!(core.unit, Unit::Count))
+            {
+                per = Some(p);
+                j += 1;
+                continue;
+            }
+        }
+        if text::is_stopword(w) || small_number(w).is_some() || w.len() < 2 && w != "a" {
+            break;
+        }
+        if !np_words.is_empty() && (w.ends_with("ing") || w.ends_with("ed")) && w.len() > 5 {
+            break;
+        }
+        np_words.push(j);
+        j += 1;
+        let singular = core.value == 1.0 && core.upper.is_none();
+        if looks_plural(w) && !singular {
+            head = Some(j - 1);
+            break;
+        }
+    }
+    if head.is_none() {
+        head = np_words.last().copied();
+    }
+    let mut np_end_tok = head.unwrap_or(j.saturating_sub(1));
+    // Trailing rate: "per day", "a day", "each year".
+    if head.is_some() {
+        let k = np_end_tok + 1;
+        if matches!(s.word(k), Some("per" | "a" | "an" | "each" | "every")) {
+            if let Some(p) = s.word(k + 1).and_then(Period::from_word) {
+                if !matches!(s.word(k + 1), Some("daily" | "annual" | "weekly")) {
+                    per = Some(p);
+                    np_end_tok = k + 1;
+                }
+            }
+        }
+    }
+    let (noun, noun_span) = if np_start <= np_end_tok && np_end_tok < s.toks.len() && head.is_some()
+        || per.is_some() && np_end_tok >= np_start && np_end_tok < s.toks.len()
+    {
+        let r = s.toks[np_start.min(np_end_tok)].start..s.toks[np_end_tok].end;
+        let noun = text::squash(&s.text[r.clone()]);
+        (noun.trim_start_matches('-').to_string(), r)
+    } else {
+        (String::new(), span.end..span.end)
+    };
+    let head_stem = head.map(|h| stem(&s.words[h]));
+    let mut modifiers = Vec::new();
+    let mut proper = Vec::new();
+    for &k in &np_words {
+        if Some(k) == head {
+            continue;
+        }
+        let st = stem(&s.words[k]);
+        if s.capitalised(k) {
+            proper.push(st.clone());
+        }
+        modifiers.push(st);
+    }
+
+    // The words near the figure: up to six before it (stopping at a semicolon
+    // or the sentence start) and up to eight after its noun phrase (stopping
+    // at clause punctuation).
+    let mut before = Vec::new();
+    let mut k = start_tok;
+    while k > 0 && before.len() < 6 {
+        k -= 1;
+        match &s.toks[k].kind {
+            TokenKind::Punct(';') => break,
+            TokenKind::Word { .. } => before.push(k),
+            _ => {}
+        }
+    }
+    let mut after = Vec::new();
+    let mut k = np_end_tok.max(end_tok) + 1;
+    while k < s.toks.len() && after.len() < 8 {
+        match &s.toks[k].kind {
+            TokenKind::Punct(',' | ';' | '—' | ':' | '(' | '.') => break,
+            TokenKind::Word { .. } => after.push(k),
+            _ => {}
+        }
+        k += 1;
+    }
+    // The words before a whole ("a dozen of the 25 directors") belong to
+    // its part.
+    if role == Role::Whole {
+        before.clear();
+    }
+    let as_words = |ks: &[usize]| ks.iter().map(|&k| s.words[k].clone()).collect::<Vec<_>>();
+    let frame = frame_of(&as_words(&before), &as_words(&after), &np_words, s);
+    // Local words are lower-case content words: names recur across a whole
+    // corpus on one subject and say nothing about which figure is which.
+    let mut local: Vec<String> = Vec::new();
+    for &k in before.iter().chain(after.iter()) {
+        let w = &s.words[k];
+        let initial = k == 0;
+        if w.len() > 1
+            && !text::is_stopword(w)
+            && small_number(w).is_none()
+            && (initial || !s.capitalised(k))
+        {
+            let st = stem(w);
+            if !local.contains(&st) {
+                local.push(st);
+            }
+        }
+    }
+
+    let band = core
+        .band
+        .unwrap_or_else(|| band_for(qualifier, core.value, core.upper));
+    let fig = Figure {
+        span,
+        text: figure_text,
+        value: core.value,
+        upper: core.upper,
+        qualifier,
+        band,
+        step: core.step,
+        unit: core.unit,
+        per,
+        noun,
+        noun_span,
+        head: head_stem,
+        modifiers,
+        proper,
+        frame,
+        role,
+        local,
+        context: context.to_vec(),
+        sentence: s.range.clone(),
+    };
+    Some((fig, end_tok + 1))
+}
+
+fn frame_of(before: &[String], after: &[String], np: &[usize], s: &Sentence) -> Frame {
+    let mut words: Vec<&str> = before.iter().map(String::as_str).collect();
+    words.extend(after.iter().map(String::as_str));
+    words.extend(np.iter().map(|&k| s.words[k].as_str()));
+    if words.iter().any(|w| TARGET_WORDS.contains(w)) {
+        Frame::Target
+    } else if words.iter().any(|w| CAPACITY_WORDS.contains(w)) {
+        Frame::Capacity
+    } else if words.iter().any(|w| PLAN_WORDS.contains(w)) {
+        Frame::Plan
+    } else {
+        Frame::Actual
+    }
+}
+
+/// The band a qualified figure claims. Documented in ARCHITECTURE.md.
+pub fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
+    let small = v <= 20.0;
+    let iv = |lo: f64, hi: f64, lo_open: bool, hi_open: bool| Interval {
+        lo,
+        hi,
+        lo_open,
+        hi_open,
+    };
+    match q {
+        Qualifier::Exact => Interval::point(v),
+        Qualifier::Range => iv(v, upper.unwrap_or(v), false, false),
+        Qualifier::About => {
+            let d = if small { (v * 0.1).max(1.0) } else { v * 0.1 };
+            iv(v - d, v + d, false, false)
+        }
+        Qualifier::Nearly => iv(if small { v - 2.0 } else { v * 0.9 }, v, false, true),
+        Qualifier::MoreThan => iv(
+            v,
+            if small {
+                v + 5.0_f64.min(v.max(2.0))
+            } else {
+                v * 1.25
+            },
+            true,
+            false,
+        ),
+        Qualifier::AtLeast | Qualifier::Plus => iv(
+            v,
+            if small {
+                v + 5.0_f64.min(v.max(2.0))
+            } else {
+                v * 1.25
+            },
+            false,
+            false,
+        ),
+        Qualifier::LessThan => iv(
+            if small { (v - 5.0).max(0.0) } else { v * 0.75 },
+            v,
+            false,
+            true,
+        ),
+        Qualifier::UpTo => iv(v * 0.5, v, false, false),
+        Qualifier::Vague => iv(v, upper.unwrap_or(v), false, true),
+    }
+}
+
+/// Looks back from token `first` for a qualifier phrase.
+fn read_qualifier(s: &Sentence, first: usize) -> (usize, Option<Qualifier>) {
+    for (phrase, q) in QUALIFIERS {
+        let n = phrase.len();
+        if first < n {
+            continue;
+        }
+        if (0..n).all(|k| s.word(first - n + k) == Some(phrase[k])) {
+            return (first - n, Some(*q));
+        }
+    }
+    (first, None)
+}
+
+/// The step of the last significant digit of a number as written.
+fn step_of(raw: &str, scale: f64) -> f64 {
+    let digits: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if let Some((_, dec)) = digits.split_once('.') {
+        return 10f64.powi(-(dec.len() as i32)) * scale;
+    }
+    let zeros = digits.chars().rev().take_while(|c| *c == '0').count();
+    let zeros = if zeros == digits.len() { 0 } else { zeros };
+    10f64.powi(zeros as i32) * scale
+}
+
+/// Reads the number itself at token `i`: digits or number words, with a
+/// currency sign, scale word, percent sign or `+`.
+fn read_core(s: &Sentence, i: usize) -> Option<Core> {
+    let tok = s.toks.get(i)?;
+    let mut unit = Unit::Count;
+    let mut first = i;
+    let mut at = i;
+    // Currency sign before the number.
+    if let TokenKind::Punct(c @ ('$' | '€' | '£')) = tok.kind {
+        if matches!(s.toks.get(i + 1)?.kind, TokenKind::Number(_)) && s.adjacent(i, i + 1)
+            || matches!(s.toks.get(i + 1)?.kind, TokenKind::Word { mixed: true })
+        {
+            unit = Unit::Money(c.to_string());
+            at = i + 1;
+        } else {
+            return None;
+        }
+    }
+    let t = &s.toks[at];
+    let (mut last, mut step, mut qualifier, mut band) = (at, 1.0, Qualifier::Exact, None);
+    let mut upper = None;
+    let mut value;
+    match t.kind {
+        TokenKind::Number(v) => {
+            value = v;
+            let mut scale = 1.0;
+            if let Some(sc) = s.word(at + 1).and_then(scale_word) {
+                scale = sc;
+                last = at + 1;
+            }
+            value *= scale;
+            step = step_of(s.raw(at), scale);
+        }
+        TokenKind::Word { mixed: true } => {
+            // "1.5m", "$28bn", "20k"
+            let raw = s.raw(at).to_lowercase();
+            let split = raw.find(|c: char| c.is_alphabetic())?;
+            let (num, suffix) = raw.split_at(split);
+            let sc = scale_suffix(suffix)?;
+            let v: f64 = num.replace(',', "").parse().ok()?;
+            value = v * sc;
+            step = step_of(num, sc);
+        }
+        TokenKind::Word { mixed: false } => {
+            if at != i {
+                return None;
+            }
+            // A capitalised number word inside a sentence is a name
+            // ("7-Eleven", "the Big Three").
+            if at > 0
+                && s.capitalised(at)
+                && !matches!(
+                    s.toks[at - 1].kind,
+                    TokenKind::Punct('“' | '"' | ':' | '(' | '‘')
+                )
+            {
+                return None;
+            }
+            let w = s.words[at].as_str();
+            if let Some((lo, hi)) = vague_plural(w) {
+                // "tens of thousands", "hundreds of thousands"
+                if s.word(at + 1) == Some("of") {
+                    if let Some((lo2, _)) = s.word(at + 2).and_then(vague_plural) {
+                        let base = lo2 / 2.0;
+                        return Some(Core {
+                            first,
+                            last: at + 2,
+                            value: lo * base,
+                            upper: Some(hi * base),
+                            unit,
+                            qualifier: Qualifier::Vague,
+                            band: Some(Interval {
+                                lo: lo * base,
+                                hi: hi * base,
+                                lo_open: false,
+                                hi_open: true,
+                            }),
+                            step: lo * base,
+                            per: None,
+                            plus: false,
+                        });
+                    }
+                }
+                value = lo;
+                upper = Some(hi);
+                qualifier = Qualifier::Vague;
+                band = Some(Interval {
+                    lo,
+                    hi,
+                    lo_open: false,
+                    hi_open: true,
+                });
+                step = lo;
+            } else if w == "tens"
+                && s.word(at + 1) == Some("of")
+                && s.word(at + 2) == Some("thousands")
+            {
+                return Some(Core {
+                    first,
+                    last: at + 2,
+                    value: 2e4,
+                    upper: Some(1e5),
+                    unit,
+                    qualifier: Qualifier::Vague,
+                    band: Some(Interval {
+                        lo: 2e4,
+                        hi: 1e5,
+                        lo_open: false,
+                        hi_open: true,
+                    }),
+                    step: 1e4,
+                    per: None,
+                    plus: false,
+                });
+            } else if w == "half" {
+                // "half the leadership", "at least half of the offices"
+                let next = s.word(at + 1);
+                let prev = if at > 0 { s.word(at - 1) } else { None };
+                if !matches!(next, Some("the" | "of" | "its" | "their" | "all"))
+                    || matches!(prev, Some("first" | "second" | "last" | "the" | "a"))
+                {
+                    return None;
+                }
+                value = 50.0;
+                unit = Unit::Percent;
+                step = 50.0;
+            } else if (w == "a" || w == "an") && s.word(at + 1).is_some() {
+                let n = s.word(at + 1)?;
+                if n == "dozen" {
+                    value = 12.0;
+                    last = at + 1;
+                } else if let Some(sc) = scale_word(n) {
+                    value = sc;
+                    last = at + 1;
+                    step = sc;
+                } else {
+                    return None;
+                }
+            } else if w == "dozen" {
+                value = 12.0;
+            } else if let Some(v) = small_number(w) {
+                value = v;
+                let mut scale = 1.0;
+                let mut k = at + 1;
+                while let Some(sc) = s.word(k).and_then(scale_word) {
+                    scale *= sc;
+                    k += 1;
+                }
+                if w == "one" && scale == 1.0 {
+                    // "one federal official" is not a claim about a quantity.
+                    return None;
+                }
+                value *= scale;
+                step = scale;
+                last = k - 1;
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    // Unit words and signs after the number.
+    let mut plus = false;
+    let mut per = None;
+    let n = last + 1;
+    if s.toks.get(n).is_some_and(|t| t.is_punct('%'))
+        || matches!(s.word(n), Some("percent" | "pct"))
+    {
+        unit = Unit::Percent;
+        last = n;
+    } else if s.word(n) == Some("per") && s.word(n + 1) == Some("cent") {
+        unit = Unit::Percent;
+        last = n + 1;
+    } else if let Some(w @ ("dollars" | "euros" | "pounds")) = s.word(n) {
+        if matches!(unit, Unit::Count) {
+            unit = Unit::Money(w.to_string());
+            last = n;
+        }
+    } else if s.toks.get(n).is_some_and(|t| t.is_punct('+')) && s.adjacent(last, n) {
+        plus = true;
+        last = n;
+    }
+    if matches!(unit, Unit::Percent) && s.word(last + 1) == Some("points") {
+        last += 1;
+    }
+    if at > first {
+        first = i;
+    }
+    let _ = &mut per;
+    Some(Core {
+        first,
+        last,
+        value,
+        upper,
+        unit,
+        qualifier,
+        band,
+        step,
+        per,
+        plus,
+    })
+}
+
+/// Is token `i` part of `2025-10-27` (numbers joined by dashes, one of them
+/// a year)?
+fn in_date_chain(s: &Sentence, i: usize) -> bool {
+    let joined = |a: usize| {
+        a + 2 < s.toks.len()
+            && s.toks[a + 1].is_punct('-')
+            && s.adjacent(a, a + 1)
+            && s.adjacent(a + 1, a + 2)
+            && matches!(s.toks[a + 2].kind, TokenKind::Number(_))
+    };
+    let mut start = i;
+    while start >= 2 && joined(start - 2) {
+        start -= 2;
+    }
+    let mut end = i;
+    while joined(end) {
+        end += 2;
+    }
+    end - start >= 4
+        && (start..=end).step_by(2).any(
+            |k| matches!(s.toks[k].kind, TokenKind::Number(v) if (1000.0..=2100.0).contains(&v)),
+        )
+}
+
+/// Years, dates, times, names and ordinals are not quantities.
+fn excluded(s: &Sentence, c: &Core) -> bool {
+    let i = c.first;
+    let raw_num =
+        if matches!(c.unit, Unit::Money(_)) && s.toks[i].kind != TokenKind::Number(c.value) {
+            s.raw(i + 1)
+        } else {
+            s.raw(i)
+        };
+    let is_digits = matches!(s.toks[i].kind, TokenKind::Number(_));
+    let prev_word = if i > 0 { s.word(i - 1) } else { None };
+    let next = c.last + 1;
+    if is_digits && matches!(c.unit, Unit::Count) && c.last == i {
+        let plain_int = !raw_num.contains(',') && !raw_num.contains('.');
+        // Years.
+        if plain_int && (1000.0..=2100.0).contains(&c.value) && raw_num.len() == 4 {
+            return true;
+        }
+        // Dates: "May 20", "20 May".
+        if prev_word.is_some_and(is_month) || s.word(next).is_some_and(is_month) {
+            return true;
+        }
+        // Times: "3:30", "10 a.m.", "9 pm", "5 o'clock".
+        if s.toks.get(next).is_some_and(|t| t.is_punct(':'))
+            && matches!(
+                s.toks.get(next + 1).map(|t| &t.kind),
+                Some(TokenKind::Number(_))
+            )
+        {
+            return true;
+        }
+        if i > 0
+            && s.toks[i - 1].is_punct(':')
+            && i >= 2
+            && matches!(s.toks[i - 2].kind, TokenKind::Number(_))
+        {
+            return true;
+        }
+        if matches!(s.word(next), Some("a" | "p" | "am" | "pm" | "o'clock"))
+            && (s.word(next) != Some("a") || s.toks.get(next + 1).is_some_and(|t| t.is_punct('.')))
+        {
+            return true;
+        }
+        // Fractions, scores and dates with slashes or ISO dashes.
+        if s.toks.get(next).is_some_and(|t| t.is_punct('/'))
+            || (i > 0 && s.toks[i - 1].is_punct('/'))
+        {
+            return true;
+        }
+        if in_date_chain(s, i) {
+            return true;
+        }
+        // "No. 2", "#1".
+        if i > 0 && s.toks[i - 1].is_punct('#')
+            || prev_word == Some("no") && i >= 1 && s.raw(i - 1) == "No"
+        {
+            return true;
+        }
+        // "7-Eleven", "F-35" style names.
+        if s.toks.get(next).is_some_and(|t| t.is_punct('-'))
+            && s.adjacent(c.last, next)
+            && s.toks.get(next + 1).is_some_and(|t| t.is_word())
+            && s.capitalised(next + 1)
+        {
+            return true;
+        }
+        if i >= 2
+            && s.toks[i - 1].is_punct('-')
+            && s.adjacent(i - 1, i)
+            && s.toks[i - 2].is_word()
+            && s.capitalised(i - 2)
+        {
+            return true;
+        }
+        // "Title 42", "Section 8", "Route 66": a capitalised word that does
+        // not start the sentence, right before a bare integer.
+        if plain_int && i >= 1 && s.toks[i - 1].is_word() && s.capitalised(i - 1) && i - 1 > 0 {
+            let w = s.words[i - 1].as_str();
+            let qualifier_word = QUALIFIERS.iter().any(|(p, _)| p.contains(&w));
+            if !qualifier_word && !is_month(w) {
+                return true;
+            }
+        }
+        // Codes with a leading zero ("0142") are identifiers, not amounts.
+        if raw_num.len() > 1 && raw_num.starts_with('0') && !raw_num.starts_with("0.") {
+            return true;
+        }
+        // Phone numbers "555-0142".
+        if s.toks.get(next).is_some_and(|t| t.is_punct('-'))
+            && raw_num.len() == 3
+            && s.toks.get(next + 1).is_some_and(|t| {
+                t.text(s.text).len() == 4 && matches!(t.kind, TokenKind::Number(_))
+            })
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figs(s: &str) -> Vec<Figure> {
+        extract(s, &[0..s.len()])
+    }
+
+    fn one(s: &str) -> Figure {
+        let f = figs(s);
+        assert_eq!(
+            f.len(),
+            1,
+            "{s}: {:#?}",
+            f.iter().map(|f| &f.text).collect::<Vec<_>>()
+        );
+        f.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn reads_plain_counts_with_their_noun() {
+        let f = one("ICE has 25 field offices.");
+        assert_eq!(f.text, "25");
+        assert_eq!(f.noun, "field offices");
+        assert_eq!(f.head.as_deref(), Some("offic"));
+        assert_eq!(f.modifiers, vec!["field"]);
+        assert_eq!(f.band, Interval::point(25.0));
+        assert_eq!(f.frame, Frame::Actual);
+        assert_eq!(&"ICE has 25 field offices."[f.span.clone()], "25");
+    }
+
+    #[test]
+    fn reads_qualifiers_and_bands() {
+        let f = one("There are more than 1,500 Border Patrol agents assisting ICE.");
+        assert_eq!(f.text, "more than 1,500");
+        assert_eq!(f.qualifier, Qualifier::MoreThan);
+        assert_eq!(
+            f.band,
+            Interval {
+                lo: 1500.0,
+                hi: 1875.0,
+                lo_open: true,
+                hi_open: false
+            }
+        );
+        assert_eq!(f.noun, "Border Patrol agents");
+        assert_eq!(f.proper, vec!["border", "patrol"]);
+        let f = one("the plan would reassign around six regional directors");
+        assert_eq!(f.text, "around six");
+        assert_eq!(
+            f.band,
+            Interval {
+                lo: 5.0,
+                hi: 7.0,
+                lo_open: false,
+                hi_open: false
+            }
+        );
+        assert_eq!(f.frame, Frame::Plan);
+        let f = one("ICE has 20+ field offices.");
+        assert_eq!(f.text, "20+");
+        assert_eq!(f.qualifier, Qualifier::Plus);
+    }
+
+    #[test]
+    fn reads_money_percent_scale_and_words() {
+        let f = one("Its annual budget was boosted to $28 billion under a bill.");
+        assert_eq!(f.text, "$28 billion");
+        assert_eq!(f.value, 28e9);
+        assert_eq!(f.unit, Unit::Money("$".into()));
+        assert_eq!(f.step, 1e9);
+        let f = one("Ridership fell 18 percent last year.");
+        assert_eq!((f.value, f.unit.clone()), (18.0, Unit::Percent));
+        let f = one("deporting more than one million people");
+        assert_eq!((f.value, f.text.as_str()), (1e6, "more than one million"));
+        let f = one("Twelve directors left.");
+        assert_eq!(f.value, 12.0);
+        let f = one("at least a dozen directors");
+        assert_eq!((f.value, f.qualifier), (12.0, Qualifier::AtLeast));
+        let f = one("hundreds of agents have been sent");
+        assert_eq!(f.qualifier, Qualifier::Vague);
+        assert_eq!(f.noun, "agents");
+        let f = one("at least half the top leadership at offices");
+        assert_eq!((f.value, f.unit.clone()), (50.0, Unit::Percent));
+        let f = one("the fund grew to $1.5m this spring");
+        assert_eq!(f.value, 1.5e6);
+    }
+
+    #[test]
+    fn reads_ranges_and_rates() {
+        let f = one("double capacity from 50,000 to 100,000 beds");
+        assert_eq!(
+            (f.value, f.upper, f.qualifier),
+            (50000.0, Some(100000.0), Qualifier::Range)
+        );
+        assert_eq!(f.noun, "beds");
+        assert_eq!(f.frame, Frame::Capacity);
+        let f = one("between 5 and 10 million people");
+        assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
+        let f = one("a goal of 3,000 arrests per day");
+        assert_eq!((f.per, f.frame), (Some(Period::Day), Frame::Target));
+        assert_eq!(f.noun, "arrests per day");
+        let f = one("a lofty goal of 3,000 daily arrests earlier");
+        assert_eq!(f.per, Some(Period::Day));
+        assert_eq!(f.head.as_deref(), Some("arrest"));
+        let f = one("even if the 3,000-per-day goal remains unmet");
+        assert_eq!((f.per, f.frame), (Some(Period::Day), Frame::Target));
+        let f = one("a 50,000-100,000 range");
+        assert_eq!(f.upper, Some(100000.0));
+    }
+
+    #[test]
+    fn skips_years_dates_times_ordinals_and_names() {
+        assert!(figs("In 2025, the third major change came on May 20 at 3:30 p.m.").is_empty());
+        assert!(figs("Save 10 dollars With Code RVM10 at 7-Eleven.").len() == 1);
+        assert!(figs("He met one federal official on 2025-10-27.").is_empty());
+        assert!(figs("The Title 42 order and Section 8 housing.").is_empty());
+        assert!(figs("Call 555-0142 by 10 am.").is_empty());
+    }
+
+    #[test]
+    fn parts_count_what_their_whole_counts() {
+        let f = figs("They plan to replace at least a dozen of the 25 directors who lead offices.");
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].role, f[1].role), (Role::Part, Role::Whole));
+        assert_eq!(f[0].head.as_deref(), Some("director"));
+        assert_eq!(f[0].frame, Frame::Plan);
+        assert_eq!(f[1].frame, Frame::Actual);
+    }
+}

@@ -1,0 +1,271 @@
+//! One source document: its metadata, its prose structure, and the figures
+//! and quotes it contains. Parsing is pure: the caller supplies the text.
+
+use super::figure::{self, Figure};
+use super::markdown;
+use super::quote::{self, Quote, QuoteWord};
+use super::text::{self, LineBreaks};
+use regex::Regex;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Assigned by the corpus (see `Corpus::assign_ids`).
+    pub id: String,
+    /// `id:` from front matter, which wins over the file name.
+    pub declared_id: Option<String>,
+    pub path: PathBuf,
+    pub meta: Meta,
+    pub text: String,
+    pub blocks: Vec<Range<usize>>,
+    pub sentences: Vec<Range<usize>>,
+    pub figures: Vec<Figure>,
+    pub quotes: Vec<Quote>,
+    /// Every word of the prose, normalised, in order (for quote lookup).
+    pub words: Vec<QuoteWord>,
+    /// The block each word belongs to.
+    pub word_block: Vec<u32>,
+}
+
+impl Source {
+    /// Parses a source file's text. `.md` files are read as Markdown; other
+    /// files as plain text with one paragraph per line.
+    pub fn parse(path: &Path, text: String) -> Source {
+        let is_md = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+        let (front, body_start) = markdown::split_front_matter(&text);
+        let (prose, blocks, breaks) = if is_md {
+            let p = markdown::parse(&text);
+            (p.masked, p.blocks, LineBreaks::Soft)
+        } else {
+            let mut masked = text.clone();
+            masked.replace_range(..body_start, &" ".repeat(body_start));
+            let blocks = text_blocks(&masked, body_start);
+            (masked, blocks, LineBreaks::Paragraph)
+        };
+        let sentences = text::sentences(&prose, &blocks, breaks);
+        let figures = figure::extract(&prose, &sentences);
+        let quotes = quote::extract(&prose, &blocks, &sentences);
+        let mut words = Vec::new();
+        let mut word_block = Vec::new();
+        for (b, r) in blocks.iter().enumerate() {
+            for w in quote::words(&prose, r.clone()) {
+                words.push(w);
+                word_block.push(b as u32);
+            }
+        }
+        let get = |k: &str| {
+            front
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+        };
+        let mut meta = Meta {
+            title: get("title"),
+            outlet: get("outlet").or_else(|| get("publisher")),
+            author: get("author"),
+            date: get("date"),
+            url: get("url"),
+        };
+        infer_meta(&text[body_start..], &mut meta);
+        Source {
+            id: String::new(),
+            declared_id: get("id"),
+            path: path.to_path_buf(),
+            meta,
+            text,
+            blocks,
+            sentences,
+            figures,
+            quotes,
+            words,
+            word_block,
+        }
+    }
+
+    /// The id the file name gives: the name up to its first `_`.
+    pub fn default_id(&self) -> String {
+        let stem = self.file_stem();
+        stem.split('_').next().unwrap_or(&stem).to_string()
+    }
+
+    pub fn file_stem(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// "CNN, 2025-10-27" — outlet and date, for labels.
+    pub fn short_label(&self) -> String {
+        [self.meta.outlet.as_deref(), self.meta.date.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The sentence containing byte `pos`.
+    pub fn sentence_at(&self, pos: usize) -> Range<usize> {
+        self.sentences
+            .iter()
+            .find(|s| s.start <= pos && pos < s.end.max(s.start + 1))
+            .cloned()
+            .unwrap_or(pos..pos)
+    }
+}
+
+/// Paragraph blocks of a plain-text source: split at blank lines, and at
+/// single newlines after terminal punctuation or before a capital.
+fn text_blocks(text: &str, start: usize) -> Vec<Range<usize>> {
+    let mut blocks = Vec::new();
+    let mut block_start = start;
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while i < text.len() {
+        if bytes[i] == b'\n' {
+            let prev = text[block_start..i].trim_end().chars().last();
+            let next = text[i + 1..]
+                .trim_start_matches([' ', '\t', '\r'])
+                .chars()
+                .next();
+            let blank = next.is_none_or(|c| c == '\n');
+            let ends = blank
+                || prev.is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | '"' | '”' | ')'))
+                || next.is_some_and(|n| !n.is_lowercase());
+            if ends {
+                if !text[block_start..i].trim().is_empty() {
+                    blocks.push(block_start..i);
+                }
+                block_start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    if !text[block_start..].trim().is_empty() {
+        blocks.push(block_start..text.len());
+    }
+    blocks
+}
+
+/// Reads a byline, dateline and title from the top of a source without
+/// front matter: "date 2025-10-27 By Priscilla Alvarez, CNN", "WASHINGTON (AP) —".
+fn infer_meta(body: &str, meta: &mut Meta) {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    static BYLINE: OnceLock<Regex> = OnceLock::new();
+    static DATELINE: OnceLock<Regex> = OnceLock::new();
+    let date = DATE.get_or_init(|| {
+        Regex::new(r"\b(\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4})\b").unwrap()
+    });
+    let byline = BYLINE.get_or_init(|| {
+        Regex::new(r"\b[Bb]y ((?:[A-Z][\w.'’-]+ ?){1,4})(?:,\s*([A-Z][\w&.'’ -]{0,40}?))?\s*$")
+            .unwrap()
+    });
+    let dateline = DATELINE.get_or_init(|| {
+        Regex::new(r"^[A-Z][A-Z .,'’-]*\(([A-Z][A-Za-z&. ]{0,24})\)\s*[—–-]|^\(([A-Z][A-Za-z&. ]{0,24})\)\s*[—–-]").unwrap()
+    });
+    let lines: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .collect();
+    let mut title_line = None;
+    for line in &lines {
+        let mut meta_line = false;
+        if meta.date.is_none() {
+            if let Some(m) = date.captures(line) {
+                meta.date = Some(m[1].to_string());
+                meta_line |= line.len() < 80;
+            }
+        }
+        if let Some(m) = byline.captures(line) {
+            if line.len() < 100 {
+                meta_line = true;
+                if meta.author.is_none() {
+                    meta.author = Some(m[1].trim().to_string());
+                }
+                if meta.outlet.is_none() {
+                    meta.outlet = m.get(2).map(|o| o.as_str().trim().to_string());
+                }
+            }
+        }
+        if let Some(m) = dateline.captures(line) {
+            if meta.outlet.is_none() {
+                meta.outlet = m.get(1).or(m.get(2)).map(|o| o.as_str().trim().to_string());
+            }
+        }
+        if !meta_line && title_line.is_none() {
+            title_line = Some(*line);
+        }
+    }
+    if meta.title.is_none() {
+        meta.title = title_line.map(|l| {
+            let l = l.trim_start_matches('#').trim();
+            if l.chars().count() > 90 {
+                let cut: String = l.chars().take(88).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                l.to_string()
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infers_metadata_from_bylines_and_datelines() {
+        let s = Source::parse(
+            Path::new("003_c06.txt"),
+            " date 2025-10-27 By Priscilla Alvarez, CNN\n\n(CNN) — The plan.\n".into(),
+        );
+        assert_eq!(s.meta.date.as_deref(), Some("2025-10-27"));
+        assert_eq!(s.meta.author.as_deref(), Some("Priscilla Alvarez"));
+        assert_eq!(s.meta.outlet.as_deref(), Some("CNN"));
+        assert_eq!(s.meta.title.as_deref(), Some("(CNN) — The plan."));
+        assert_eq!(s.default_id(), "003");
+        let s = Source::parse(
+            Path::new("x.txt"),
+            "WASHINGTON (AP) — The agency has 25 offices.\n".into(),
+        );
+        assert_eq!(s.meta.outlet.as_deref(), Some("AP"));
+        assert_eq!(s.figures.len(), 1);
+    }
+
+    #[test]
+    fn reads_front_matter() {
+        let s = Source::parse(
+            Path::new("a_b.md"),
+            "---\nid: fares\ntitle: Fares rise\noutlet: Gazette\ndate: 2026-03-04\n---\n\nThe fare rises to $2.75 for 38,000 daily riders.\n".into(),
+        );
+        assert_eq!(s.declared_id.as_deref(), Some("fares"));
+        assert_eq!(s.meta.title.as_deref(), Some("Fares rise"));
+        assert_eq!(s.meta.outlet.as_deref(), Some("Gazette"));
+        assert_eq!(s.figures.len(), 2);
+        assert!(!s.words.iter().any(|w| w.norm == "gazette"));
+    }
+}

@@ -1,0 +1,195 @@
+//! Reading sources from disk: the only I/O on the corpus side. Files that
+//! cannot be sources (binary, not UTF-8, hidden) are skipped with a reason,
+//! never fatal; a missing corpus folder is an error naming the path.
+
+use crate::engine::corpus::Corpus;
+use crate::engine::source::Source;
+use std::path::{Path, PathBuf};
+
+/// Sources larger than this are skipped: they are not articles.
+pub const MAX_SOURCE_BYTES: u64 = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    MissingFolder(PathBuf),
+    NotAFolder(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::MissingFolder(p) => write!(f, "corpus folder not found: {}", p.display()),
+            LoadError::NotAFolder(p) => write!(f, "corpus path is not a folder: {}", p.display()),
+            LoadError::Io(p, e) => write!(f, "cannot read {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Is this a file the corpus takes (`.txt`, `.md`, `.markdown`)?
+pub fn is_source_file(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_none_or(|n| n.starts_with('.'));
+    !hidden
+        && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["txt", "md", "markdown"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(e))
+        })
+}
+
+/// Lists the source files under the given folders, recursively, sorted.
+/// Hidden files and folders are passed over.
+pub fn list_sources(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut out = Vec::new();
+    for d in dirs {
+        if !d.exists() {
+            return Err(LoadError::MissingFolder(d.clone()));
+        }
+        if !d.is_dir() {
+            return Err(LoadError::NotAFolder(d.clone()));
+        }
+        walk(d, &mut out)?;
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry
+            .file_name()
+            .to_str()
+            .is_none_or(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+            walk(&path, out)?;
+        } else if is_source_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one source file, or says why it is not a source.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "too large ({} bytes; the limit is {MAX_SOURCE_BYTES})",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    text_of(bytes)
+}
+
+/// Accepts UTF-8 text; refuses binary data and other encodings.
+pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err("binary file (contains NUL bytes)".to_string());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Reads and parses every source under `dirs`. Parsing runs on all cores.
+pub fn load_corpus(dirs: &[PathBuf]) -> Result<(Corpus, Vec<Skipped>), LoadError> {
+    let files = list_sources(dirs)?;
+    let (sources, skipped) = parse_files(&files, |_| {});
+    let mut corpus = Corpus::new();
+    for s in sources {
+        corpus.insert(s);
+    }
+    for s in &skipped {
+        tracing::warn!("skipping source {}: {}", s.path.display(), s.reason);
+    }
+    Ok((corpus, skipped))
+}
+
+/// Reads and parses files in parallel; `progress` is told how many are done.
+pub fn parse_files(
+    files: &[PathBuf],
+    progress: impl Fn(usize) + Sync,
+) -> (Vec<Source>, Vec<Skipped>) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let chunk = files.len().div_ceil(threads).max(1);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(Vec<Source>, Vec<Skipped>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let done = &done;
+                let progress = &progress;
+                scope.spawn(move || {
+                    let mut ok = Vec::new();
+                    let mut bad = Vec::new();
+                    for p in part {
+                        match read_source(p) {
+                            Ok(text) => ok.push(Source::parse(p, text)),
+                            Err(reason) => bad.push(Skipped {
+                                path: p.clone(),
+                                reason,
+                            }),
+                        }
+                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                    }
+                    (ok, bad)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut sources = Vec::new();
+    let mut skipped = Vec::new();
+    for (s, k) in results {
+        sources.extend(s);
+        skipped.extend(k);
+    }
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    (sources, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_binary_and_bad_utf8() {
+        assert_eq!(text_of(b"ok".to_vec()), Ok("ok".to_string()));
+        assert!(text_of(vec![0x89, b'P', b'N', b'G', 0, 0])
+            .unwrap_err()
+            .starts_with("binary"));
+        assert_eq!(
+            text_of(vec![b'a', 0xff, b'b']).unwrap_err(),
+            "not valid UTF-8 (first bad byte at offset 1)"
+        );
+    }
+}

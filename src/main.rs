@@ -1,0 +1,86 @@
+use clap::{Parser, Subcommand};
+use factcheck_ls::cli::{self, Format, Outcome};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Checks the figures and quotes of Markdown news drafts against a folder of
+/// sources. With no command, serves the Language Server Protocol on stdio.
+#[derive(Parser)]
+#[command(name = "factcheck-ls", version)]
+struct Args {
+    /// Serve LSP on stdin/stdout (the default).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check drafts and print findings. Exit status: 1 if any error was
+    /// found, 0 otherwise, 2 on usage or configuration errors.
+    Check {
+        /// Corpus folder; repeat for several. Overrides factcheck.toml.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Drafts, or folders of drafts.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FACTCHECK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .init();
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let args = Args::parse();
+    match args.command {
+        None => factcheck_ls_serve(),
+        Some(Command::Check {
+            corpus,
+            format,
+            paths,
+        }) => {
+            let results = match cli::check(&paths, &corpus) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("factcheck-ls: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            let written = match format {
+                Format::Text => cli::write_text(&results, &mut out),
+                Format::Json => cli::write_json(&results, &mut out),
+                Format::Sarif => cli::write_sarif(&results, &mut out),
+            };
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("factcheck-ls: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            match cli::outcome(&results) {
+                Outcome::Clean => ExitCode::SUCCESS,
+                Outcome::Errors => ExitCode::from(1),
+            }
+        }
+    }
+}
+
+fn factcheck_ls_serve() -> ExitCode {
+    eprintln!("factcheck-ls: the language server is not built yet; use `factcheck-ls check`");
+    ExitCode::from(2)
+}
