@@ -3,7 +3,7 @@
 //! the claims of their sentence. Pure: text and corpus in, analysis out.
 
 use super::corpus::{Corpus, SourceKey, UNKNOWN_WORD};
-use super::figure::{self, Figure, Qualifier};
+use super::figure::{self, Figure, Frame, Qualifier, Side};
 use super::markdown::{self, CitationMarker, FootnoteDef};
 use super::quote::{self, Gap, Quote, Segment};
 use super::text::{self, LineBreaks};
@@ -137,10 +137,33 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
 
 /// How sure we are that two figures count the same thing, or `None`.
 pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
-    if !d.unit.compatible(&s.unit) || d.per != s.per || d.frame != s.frame {
+    if !d.unit.compatible(&s.unit) || d.per != s.per {
+        return None;
+    }
+    // The old and new values of a change are different things; so are a
+    // rise and a fall.
+    if matches!(
+        (d.side, s.side),
+        (Side::From, Side::To) | (Side::To, Side::From)
+    ) {
+        return None;
+    }
+    if matches!((d.direction, s.direction), (Some(a), Some(b)) if a != b) {
         return None;
     }
     let overlap = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
+    // Goals and capacities are never actual counts. A plan and a fact may
+    // be the same thing when their clauses agree ("would reassign around
+    // six directors", "12 directors will be reassigned").
+    if d.frame != s.frame {
+        let soft = matches!(
+            (d.frame, s.frame),
+            (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
+        );
+        if !soft || overlap(&d.local, &s.local) == 0 {
+            return None;
+        }
+    }
     let lower_mods = |f: &Figure| -> Vec<String> {
         f.modifiers
             .iter()
@@ -201,8 +224,13 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard)
         }
         (None, None) => {
+            // Without a noun, only close numbers in close clauses compare:
+            // "$2.25" is not "$14.6 million".
+            let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
             let ctx = overlap(&d.context, &s.context);
-            (near_overlap > 0 && ctx >= 2).then_some(1.0 + 0.5 * near_overlap as f32 + jaccard)
+            let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
+            (linked && ctx >= 2 && ratio <= 10.0)
+                .then_some(1.0 + 0.5 * near_overlap as f32 + jaccard)
         }
         (Some(h), None) | (None, Some(h)) => {
             // One side names what it counts: the other must be about it too,
@@ -213,7 +241,9 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             let about_it = headless.context.contains(h) || headless.per.is_some();
             let lo = overlap(&near(headless), &[near(headed), vec![h.clone()]].concat());
             let ctx = overlap(&d.context, &s.context);
-            (about_it && lo > 0 && ctx >= 2).then_some(1.0 + 0.5 * lo as f32 + jaccard)
+            let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
+            (about_it && lo > 0 && ctx >= 2 && ratio <= 10.0)
+                .then_some(1.0 + 0.5 * lo as f32 + jaccard)
         }
     }
 }
@@ -277,19 +307,27 @@ fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> E
 }
 
 fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
-    let refs: Vec<(u32, u32)> = match &fig.head {
-        Some(h) => corpus.figures_with_head(h).to_vec(),
-        None => {
-            let mut v: Vec<(u32, u32)> = fig
-                .local
-                .iter()
-                .flat_map(|l| corpus.figures_with_local(l).iter().copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
+    // Candidates: figures with the same head noun, figures near the same
+    // words, and figures without a noun whose sentence shares a word.
+    let mut refs: Vec<(u32, u32)> = match &fig.head {
+        Some(h) => {
+            let mut v = corpus.figures_with_head(h).to_vec();
+            v.extend_from_slice(corpus.headless_with_context(h));
             v
         }
+        None => fig
+            .local
+            .iter()
+            .flat_map(|l| corpus.figures_with_local(l).iter().copied())
+            .chain(
+                fig.context
+                    .iter()
+                    .flat_map(|c| corpus.headless_with_context(c).iter().copied()),
+            )
+            .collect(),
     };
+    refs.sort_unstable();
+    refs.dedup();
     let mut cands: Vec<(f32, usize, &Figure, Relation)> = Vec::new();
     for r in refs {
         let Some((_, sf)) = corpus.figure(r) else {
@@ -331,7 +369,7 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Supports));
         }
         for c in cands.iter().filter(|c| c.3 == Relation::Contradicts) {
-            if c.2.qualifier != Qualifier::Vague && fig.qualifier != Qualifier::Vague {
+            if disputes(&fig, c.2) && !supports.iter().any(|s| s.1 == c.1) {
                 disagreements.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
             }
         }
@@ -371,6 +409,25 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
         evidence,
         disagreements,
     }
+}
+
+/// Does a contradicting source figure dispute a supported draft figure, or
+/// is it about something else that shares a noun? A source never disputes
+/// itself (checked by the caller); vague figures ("hundreds") dispute
+/// nothing; the clauses must share a word and not be governed by different
+/// words ("eliminate nine routes" is not "overhaul its 42 routes").
+fn disputes(d: &Figure, s: &Figure) -> bool {
+    if s.qualifier == Qualifier::Vague || d.qualifier == Qualifier::Vague {
+        return false;
+    }
+    if let (Some(a), Some(b)) = (&d.governor, &s.governor) {
+        if a != b {
+            return false;
+        }
+    }
+    // Shared modifiers made them the same thing; only the clause can say
+    // they are about the same event.
+    d.local.iter().any(|w| s.local.contains(w))
 }
 
 /// Keeps the first (best) passage of each source.
@@ -606,10 +663,19 @@ fn source_speaker(
     passage: &Range<usize>,
 ) -> Option<quote::Speaker> {
     let s = corpus.get(key)?;
-    s.quotes
+    if let Some(q) = s
+        .quotes
         .iter()
         .find(|q| q.span.start <= passage.start && passage.end <= q.span.end)
-        .and_then(|q| q.speaker.clone())
+    {
+        return q.speaker.clone();
+    }
+    // A transcript turn: "NAME: words" opening the paragraph.
+    let block = s
+        .blocks
+        .iter()
+        .find(|b| b.start <= passage.start && passage.start < b.end)?;
+    quote::transcript_speaker(&s.text, block.clone())
 }
 
 fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {

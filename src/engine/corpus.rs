@@ -26,6 +26,8 @@ pub struct Corpus {
     word_ids: Vec<Vec<u32>>,
     figures_by_head: HashMap<String, Vec<FigureRef>>,
     figures_by_local: HashMap<String, Vec<FigureRef>>,
+    /// Figures without a counted noun, by the content words of their sentence.
+    headless_by_context: HashMap<String, Vec<FigureRef>>,
     bigrams: HashMap<(u32, u32), Vec<(u32, u32)>>,
 }
 
@@ -94,6 +96,12 @@ impl Corpus {
         self.figures_by_local.get(stem).map_or(&[], Vec::as_slice)
     }
 
+    pub fn headless_with_context(&self, stem: &str) -> &[FigureRef] {
+        self.headless_by_context
+            .get(stem)
+            .map_or(&[], Vec::as_slice)
+    }
+
     pub fn bigram(&self, a: u32, b: u32) -> &[(u32, u32)] {
         self.bigrams.get(&(a, b)).map_or(&[], Vec::as_slice)
     }
@@ -141,6 +149,14 @@ impl Corpus {
             for l in &f.local {
                 self.figures_by_local.entry(l.clone()).or_default().push(r);
             }
+            if f.head.is_none() {
+                for c in &f.context {
+                    self.headless_by_context
+                        .entry(c.clone())
+                        .or_default()
+                        .push(r);
+                }
+            }
         }
         self.word_ids[key] = ids;
         self.by_path.insert(source.path.clone(), key);
@@ -166,16 +182,22 @@ impl Corpus {
             }
         }
         for f in &source.figures {
+            let headless = if f.head.is_none() {
+                &f.context[..]
+            } else {
+                &[]
+            };
             let keys = f
                 .head
                 .iter()
-                .map(|h| (true, h))
-                .chain(f.local.iter().map(|l| (false, l)));
-            for (is_head, k) in keys {
-                let map = if is_head {
-                    &mut self.figures_by_head
-                } else {
-                    &mut self.figures_by_local
+                .map(|h| (0, h))
+                .chain(f.local.iter().map(|l| (1, l)))
+                .chain(headless.iter().map(|c| (2, c)));
+            for (which, k) in keys {
+                let map = match which {
+                    0 => &mut self.figures_by_head,
+                    1 => &mut self.figures_by_local,
+                    _ => &mut self.headless_by_context,
                 };
                 if let Some(v) = map.get_mut(k) {
                     v.retain(|(s, _)| *s != k32);

@@ -100,6 +100,23 @@ pub enum Role {
     Whole,
 }
 
+/// Which end of a change a figure is: "from $2.25 to $2.75".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    None,
+    From,
+    To,
+}
+
+/// The direction of a change a figure measures ("down 18%", "rose 5%").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
 /// A numeric interval with open or closed ends.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Interval {
@@ -181,6 +198,11 @@ pub struct Figure {
     pub proper: Vec<String>,
     pub frame: Frame,
     pub role: Role,
+    pub side: Side,
+    pub direction: Option<Direction>,
+    /// The content word right before the figure ("reassign" in "reassign
+    /// around six"), stemmed.
+    pub governor: Option<String>,
     /// Content stems of the words near the figure, in its clause.
     pub local: Vec<String>,
     /// Content stems of its sentence.
@@ -368,6 +390,9 @@ const TARGET_WORDS: &[&str] = &[
     "ambition",
 ];
 const CAPACITY_WORDS: &[&str] = &["capacity", "capacities", "accommodate", "room"];
+/// Plans and expectations. Modal verbs ("would", "will") are not enough: a
+/// sentence about a plan still states current facts ("would overhaul its 42
+/// routes").
 const PLAN_WORDS: &[&str] = &[
     "plan",
     "plans",
@@ -376,9 +401,6 @@ const PLAN_WORDS: &[&str] = &[
     "proposal",
     "proposed",
     "proposes",
-    "would",
-    "will",
-    "could",
     "expected",
     "expects",
     "projected",
@@ -389,6 +411,34 @@ const PLAN_WORDS: &[&str] = &[
     "intend",
     "intends",
     "scheduled",
+];
+
+/// Verbs of change: "raise the fare from $2.25 to $2.75" is a change, not a range.
+const CHANGE_STEMS: &[&str] = &[
+    "rise", "rose", "risen", "rais", "increas", "grow", "grew", "grown", "climb", "jump", "doubl",
+    "tripl", "boost", "expand", "go", "goe", "went", "gone", "fall", "fell", "fallen", "drop",
+    "declin", "decreas", "cut", "reduc", "shrink", "shrank", "slash", "lower", "move", "chang",
+    "up", "down", "hike", "soar", "plung", "swell", "swollen",
+];
+const UP_STEMS: &[&str] = &[
+    "rise", "rose", "risen", "rais", "increas", "grow", "grew", "grown", "climb", "jump", "doubl",
+    "tripl", "boost", "up", "higher", "gain", "hike", "soar", "swell", "swollen",
+];
+const DOWN_STEMS: &[&str] = &[
+    "fall", "fell", "fallen", "drop", "declin", "decreas", "down", "lower", "cut", "reduc",
+    "shrink", "shrank", "slash", "lost", "lose", "plung",
+];
+
+/// Words that may sit inside a noun phrase though they are stop words
+/// elsewhere ("a dozen other routes", "six new electric buses").
+const NP_FILLERS: &[&str] = &[
+    "other",
+    "new",
+    "more",
+    "additional",
+    "total",
+    "same",
+    "extra",
 ];
 
 /// Words that are plural without ending in -s.
@@ -507,6 +557,64 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
             None => i += 1,
         }
     }
+    // "from $2.25 to $2.75": the second figure is the new value; "$2.50, up
+    // from $2.25": the first is. The old value counts what the new one counts.
+    for k in first_figure..out.len() {
+        if out[k].side != Side::From {
+            continue;
+        }
+        let (from_start, from_end) = (out[k].span.start, out[k].span.end);
+        if let Some(next) = out.get(k + 1) {
+            if text
+                .get(from_end..next.span.start)
+                .is_some_and(|b| b.trim() == "to")
+            {
+                out[k + 1].side = Side::To;
+                let dir = out[k].direction.or(out[k + 1].direction);
+                out[k].direction = dir;
+                out[k + 1].direction = dir;
+            }
+        }
+        if k > first_figure
+            && out[k - 1].side == Side::None
+            && out[k - 1].unit.compatible(&out[k].unit)
+        {
+            let between = &text[out[k - 1].span.end.min(from_start)..from_start];
+            let words: Vec<&str> = between.split_whitespace().collect();
+            if words.last() == Some(&"from") && words.len() <= 8 {
+                out[k - 1].side = Side::To;
+                // "$2.50, up from $2.25": both ends move the same way.
+                let dir = match words.iter().rev().nth(1) {
+                    Some(&"up") => Some(Direction::Up),
+                    Some(&"down") => Some(Direction::Down),
+                    _ => None,
+                };
+                if dir.is_some() {
+                    out[k - 1].direction = dir;
+                    out[k].direction = dir;
+                }
+            }
+        }
+        let partner = if out.get(k + 1).is_some_and(|n| n.side == Side::To) {
+            Some(k + 1)
+        } else if k > first_figure && out[k - 1].side == Side::To {
+            Some(k - 1)
+        } else {
+            None
+        };
+        if let Some(p) = partner {
+            if out[k].head.is_none() {
+                let to = out[p].clone();
+                let from = &mut out[k];
+                from.head = to.head;
+                from.modifiers = to.modifiers;
+                from.proper = to.proper;
+                from.noun = to.noun;
+                from.noun_span = to.noun_span;
+                from.per = from.per.or(to.per);
+            }
+        }
+    }
     // A part ("a dozen of the 25 directors") counts what its whole counts.
     for k in first_figure..out.len() {
         if out[k].role == Role::Part {
@@ -537,7 +645,26 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
     if let Some(q) = prefix_qual {
         qualifier = q;
     }
-    if core.upper.is_none() {
+    let mut side = Side::None;
+    // "raise the fare from $2.25 to $2.75", "up from $2.25": a change.
+    if qual_start > 0 && s.word(qual_start - 1) == Some("from") {
+        let before_from = qual_start - 1;
+        let changed = (before_from.saturating_sub(5)..before_from).any(|k| {
+            s.word(k)
+                .is_some_and(|w| CHANGE_STEMS.contains(&stem(w).as_str()))
+        });
+        let then_to = s.word(core.last + 1) == Some("to");
+        if changed || !then_to {
+            side = Side::From;
+        }
+    } else if qual_start >= 2
+        && s.word(qual_start - 1) == Some("to")
+        && s.word(qual_start - 2)
+            .is_some_and(|w| CHANGE_STEMS.contains(&stem(w).as_str()))
+    {
+        side = Side::To;
+    }
+    if core.upper.is_none() && side == Side::None {
         let j = core.last + 1;
         let joiner = s.toks.get(j).map(|t| &t.kind);
         let is_joiner = match joiner {
@@ -644,7 +771,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
                 continue;
             }
         }
-        if text::is_stopword(w) || small_number(w).is_some() || w.len() < 2 && w != "a" {
+        let filler = NP_FILLERS.contains(&w);
+        if (text::is_stopword(w) && !filler) || small_number(w).is_some() || w.len() < 2 && w != "a"
+        {
             break;
         }
         if !np_words.is_empty() && (w.ends_with("ing") || w.ends_with("ed")) && w.len() > 5 {
@@ -658,13 +787,49 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
             break;
         }
     }
-    if head.is_none() {
+    // "$3.1 million in overtime": money names its thing after a preposition.
+    if np_words.is_empty()
+        && matches!(core.unit, Unit::Money(_))
+        && matches!(s.word(j), Some("in" | "for" | "on"))
+    {
+        let mut k = j + 1;
+        if matches!(s.word(k), Some("the" | "its" | "their" | "a" | "an")) {
+            k += 1;
+        }
+        while np_words.len() < 3 {
+            match s.word(k) {
+                Some(w)
+                    if !text::is_stopword(w) && !s.capitalised(k) && small_number(w).is_none() =>
+                {
+                    np_words.push(k);
+                    k += 1;
+                }
+                _ => break,
+            }
+        }
+        if !np_words.is_empty() {
+            head = np_words.last().copied();
+        }
+    }
+    // Fillers are not the thing counted.
+    while np_words
+        .last()
+        .is_some_and(|&k| NP_FILLERS.contains(&s.words[k].as_str()))
+    {
+        np_words.pop();
+    }
+    if head.is_none_or(|h| !np_words.contains(&h)) {
         head = np_words.last().copied();
     }
     let mut np_end_tok = head.unwrap_or(j.saturating_sub(1));
-    // Trailing rate: "per day", "a day", "each year".
-    if head.is_some() {
-        let k = np_end_tok + 1;
+    // Trailing rate: "per day", "a day", "each year", also right after the
+    // number ("$21.40 an hour").
+    {
+        let k = if head.is_some() {
+            np_end_tok + 1
+        } else {
+            np_start
+        };
         if matches!(s.word(k), Some("per" | "a" | "an" | "each" | "every")) {
             if let Some(p) = s.word(k + 1).and_then(Period::from_word) {
                 if !matches!(s.word(k + 1), Some("daily" | "annual" | "weekly")) {
@@ -687,7 +852,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
     let mut modifiers = Vec::new();
     let mut proper = Vec::new();
     for &k in &np_words {
-        if Some(k) == head {
+        if Some(k) == head || NP_FILLERS.contains(&s.words[k].as_str()) {
             continue;
         }
         let st = stem(&s.words[k]);
@@ -745,6 +910,42 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
         }
     }
 
+    // The governing word: the first content word before the figure, within
+    // four words and the same clause; and the direction of a change.
+    let mut governor = None;
+    let mut direction = None;
+    let mut k = start_tok;
+    let mut seen = 0;
+    while k > 0 && seen < 6 {
+        k -= 1;
+        if !s.toks[k].is_word() {
+            if matches!(
+                s.toks[k].kind,
+                TokenKind::Punct('$' | '€' | '£' | '\'' | '’')
+            ) {
+                continue;
+            }
+            break;
+        }
+        seen += 1;
+        let w = &s.words[k];
+        let st = stem(w);
+        if direction.is_none() {
+            if UP_STEMS.contains(&st.as_str()) {
+                direction = Some(Direction::Up);
+            } else if DOWN_STEMS.contains(&st.as_str()) {
+                direction = Some(Direction::Down);
+            }
+        }
+        if governor.is_none()
+            && seen <= 4
+            && !text::is_stopword(w)
+            && small_number(w).is_none()
+            && (k == 0 || !s.capitalised(k))
+        {
+            governor = Some(st);
+        }
+    }
     let band = core
         .band
         .unwrap_or_else(|| band_for(qualifier, core.value, core.upper));
@@ -765,6 +966,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
         proper,
         frame,
         role,
+        side,
+        direction,
+        governor,
         local,
         context: context.to_vec(),
         sentence: s.range.clone(),
@@ -1280,13 +1484,22 @@ mod tests {
 
     #[test]
     fn reads_ranges_and_rates() {
-        let f = one("double capacity from 50,000 to 100,000 beds");
+        // A range is a range...
+        let f = one("estimates range from 50,000 to 100,000 beds");
         assert_eq!(
             (f.value, f.upper, f.qualifier),
             (50000.0, Some(100000.0), Qualifier::Range)
         );
         assert_eq!(f.noun, "beds");
-        assert_eq!(f.frame, Frame::Capacity);
+        // ...but a change has two ends, each counting the same thing.
+        let f = figs("would double capacity from 50,000 to 100,000 beds");
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].side, f[1].side), (Side::From, Side::To));
+        assert_eq!((f[0].noun.as_str(), f[1].noun.as_str()), ("beds", "beds"));
+        assert_eq!((f[0].frame, f[1].frame), (Frame::Capacity, Frame::Capacity));
+        let f = figs("riders would pay $2.50 a ride, up from $2.25");
+        assert_eq!((f[0].side, f[1].side), (Side::To, Side::From));
+        assert_eq!(f[0].direction, Some(Direction::Up));
         let f = one("between 5 and 10 million people");
         assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
         let f = one("a goal of 3,000 arrests per day");

@@ -659,6 +659,18 @@ fn attribute(
     }
 }
 
+/// The speaker of a transcript turn ("NAME: words") that opens `block`.
+pub fn transcript_speaker(text: &str, block: Range<usize>) -> Option<Speaker> {
+    let end = block.end.min(block.start + 200);
+    let end = (end..=block.end)
+        .find(|&e| text.is_char_boundary(e))
+        .unwrap_or(block.end);
+    transcript_label(&Toks {
+        text,
+        toks: lex(text, block.start..end),
+    })
+}
+
 /// "COUNCILWOMAN DANA OKAFOR:" or "Dana Okafor:" opening a block.
 fn transcript_label(t: &Toks) -> Option<Speaker> {
     let colon = t.toks.iter().take(8).position(|x| x.is_punct(':'))?;
