@@ -229,7 +229,9 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
             let ctx = overlap(&d.context, &s.context);
             let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
-            (linked && ctx >= 2 && ratio <= 10.0)
+            // A scale slip ("$28 million" for "$28 billion") is caught when
+            // the clauses agree closely.
+            (linked && ctx >= 2 && (ratio <= 10.0 || near_overlap >= 2))
                 .then_some(1.0 + 0.5 * near_overlap as f32 + jaccard)
         }
         (Some(h), None) | (None, Some(h)) => {
@@ -242,7 +244,7 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             let lo = overlap(&near(headless), &[near(headed), vec![h.clone()]].concat());
             let ctx = overlap(&d.context, &s.context);
             let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
-            (about_it && lo > 0 && ctx >= 2 && ratio <= 10.0)
+            (about_it && lo > 0 && ctx >= 2 && (ratio <= 10.0 || lo >= 2))
                 .then_some(1.0 + 0.5 * lo as f32 + jaccard)
         }
     }
@@ -336,6 +338,13 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
         if let Some(score) = same_thing(&fig, sf) {
             cands.push((score, r.0 as usize, sf, relation(&fig, sf)));
         }
+    }
+    // A figure governed by another word ("redrawing a dozen routes" against
+    // "eliminate twelve routes") is set aside when others agree on the word.
+    let conflicts =
+        |f: &Figure| matches!((&fig.governor, &f.governor), (Some(a), Some(b)) if a != b);
+    if cands.iter().any(|c| !conflicts(c.2)) {
+        cands.retain(|c| !conflicts(c.2));
     }
     // Best first: a closer sentence wins; ties go to the lower source id.
     cands.sort_by(|a, b| {

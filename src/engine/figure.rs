@@ -615,6 +615,13 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
             }
         }
     }
+    // "short of the 3,000-per-day goal" is not a whole: only a figure after
+    // a part ("a dozen of the 25") is.
+    for k in first_figure..out.len() {
+        if out[k].role == Role::Whole && (k == first_figure || out[k - 1].role != Role::Part) {
+            out[k].role = Role::Plain;
+        }
+    }
     // A part ("a dozen of the 25 directors") counts what its whole counts.
     for k in first_figure..out.len() {
         if out[k].role == Role::Part {
@@ -737,9 +744,19 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
     {
         j += 1;
     }
-    if start_tok >= 2
+    let figure_before = |k: usize| {
+        matches!(s.toks[k].kind, TokenKind::Number(_))
+            || s.word(k).is_some_and(|w| {
+                small_number(w).is_some()
+                    || scale_word(w).is_some()
+                    || vague_plural(w).is_some()
+                    || matches!(w, "dozen" | "half")
+            })
+    };
+    if start_tok >= 3
         && matches!(s.word(start_tok - 1), Some("the" | "its" | "their" | "all"))
         && s.word(start_tok - 2) == Some("of")
+        && figure_before(start_tok - 3)
     {
         role = Role::Whole;
     }
@@ -848,6 +865,16 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
     } else {
         (String::new(), span.end..span.end)
     };
+    // "the 3,000-per-day goal": a goal is what the figure is, not what it
+    // counts. The thing counted is left open and the frame says "goal".
+    let np_for_frame = np_words.clone();
+    if head.is_some_and(|h| {
+        let w = s.words[h].as_str();
+        TARGET_WORDS.contains(&w) || CAPACITY_WORDS.contains(&w) || PLAN_WORDS.contains(&w)
+    }) {
+        head = None;
+        np_words.clear();
+    }
     let head_stem = head.map(|h| stem(&s.words[h]));
     let mut modifiers = Vec::new();
     let mut proper = Vec::new();
@@ -891,11 +918,12 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
         before.clear();
     }
     let as_words = |ks: &[usize]| ks.iter().map(|&k| s.words[k].clone()).collect::<Vec<_>>();
-    let frame = frame_of(&as_words(&before), &as_words(&after), &np_words, s);
+    let frame = frame_of(&as_words(&before), &as_words(&after), &np_for_frame, s);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
     let mut local: Vec<String> = Vec::new();
-    for &k in before.iter().chain(after.iter()) {
+    let frame_noun = np_for_frame.iter().filter(|k| !np_words.contains(k));
+    for &k in before.iter().chain(after.iter()).chain(frame_noun) {
         let w = &s.words[k];
         let initial = k == 0;
         if w.len() > 1
@@ -937,11 +965,27 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
                 direction = Some(Direction::Down);
             }
         }
+        // Words that only say "how many" ("a total of 25") govern nothing.
+        let neutral = NP_FILLERS.contains(&w.as_str())
+            || matches!(
+                w.as_str(),
+                "total"
+                    | "number"
+                    | "count"
+                    | "figure"
+                    | "sum"
+                    | "tally"
+                    | "estimate"
+                    | "estimated"
+                    | "amount"
+                    | "record"
+            );
         if governor.is_none()
             && seen <= 4
             && !text::is_stopword(w)
+            && !neutral
             && small_number(w).is_none()
-            && (k == 0 || !s.capitalised(k))
+            && !s.capitalised(k)
         {
             governor = Some(st);
         }

@@ -469,7 +469,7 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
     if PRONOUNS.contains(&w.as_str()) {
         return Some(pronoun(t, k - 1));
     }
-    if t.cap(k - 1) {
+    if t.cap(k - 1) && !DETERMINERS.contains(&w.as_str()) && !is_stopword(&w) {
         let mut start = k - 1;
         while start > from && (t.cap(start - 1) || is_particle(t, start - 1)) {
             start -= 1;
@@ -618,14 +618,7 @@ fn attribute(
         // Transcript style: "NAME NAME: words" at the start of the block.
         if speaker.is_none() {
             if let Some(b) = block_of(q.span.start) {
-                let bt = Toks {
-                    text,
-                    toks: lex(
-                        text,
-                        blocks[b].start..blocks[b].end.min(blocks[b].start + 200),
-                    ),
-                };
-                speaker = transcript_label(&bt);
+                speaker = transcript_speaker(text, blocks[b].clone());
             }
         }
         // A later sentence of the same paragraph continues the last speaker.
