@@ -135,6 +135,13 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
 // ---------------------------------------------------------------------------
 // Figures
 
+/// The words near a figure: its clause and its lower-case modifiers.
+fn near_words(f: &Figure) -> impl Iterator<Item = &String> {
+    f.local
+        .iter()
+        .chain(f.modifiers.iter().filter(|m| !f.proper.contains(m)))
+}
+
 /// How sure we are that two figures count the same thing, or `None`.
 pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
     if !d.unit.compatible(&s.unit) || d.per != s.per {
@@ -174,7 +181,9 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
     // Words near the figure: its clause and its noun phrase's modifiers.
     let near =
         |f: &Figure| -> Vec<String> { f.local.iter().cloned().chain(lower_mods(f)).collect() };
-    let near_overlap = overlap(&near(d), &near(s));
+    let near_overlap = near_words(d)
+        .filter(|w| near_words(s).any(|x| x == *w))
+        .count();
     let jaccard = {
         let inter = overlap(&d.context, &s.context) as f32;
         let union = (d.context.len() + s.context.len()) as f32 - inter;

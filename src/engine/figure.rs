@@ -525,13 +525,22 @@ pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
 }
 
 fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
-    let toks = lex(text, range.clone());
-    if !toks
-        .iter()
-        .any(|t| matches!(t.kind, TokenKind::Number(_) | TokenKind::Word { .. }))
-    {
+    // Most sentences have no figure: look for a digit or a number word
+    // before doing any work.
+    let s_text = &text[range.clone()];
+    let maybe = s_text.bytes().any(|b| b.is_ascii_digit())
+        || s_text
+            .split(|c: char| !c.is_alphabetic() && c != '-')
+            .any(|w| {
+                let w = w.to_ascii_lowercase();
+                small_number(&w).is_some()
+                    || vague_plural(&w).is_some()
+                    || matches!(w.as_str(), "dozen" | "half" | "tens")
+            });
+    if !maybe {
         return;
     }
+    let toks = lex(text, range.clone());
     let words = toks
         .iter()
         .map(|t| match t.kind {

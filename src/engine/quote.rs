@@ -101,6 +101,9 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
     let mut out = Vec::new();
     let mut open: Option<(usize, usize)> = None; // (char index, byte)
     for (k, &(off, c)) in chars.iter().enumerate() {
+        if !matches!(c, '“' | '”' | '"' | '«' | '»') {
+            continue;
+        }
         let prev = if k > 0 { at(k - 1) } else { None };
         let next = at(k + 1);
         let prev_space = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/".contains(p));
@@ -152,6 +155,10 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
     let mut k = 0;
     while k < chars.len() {
         let (off, c) = chars[k];
+        if c != '‘' && c != '\'' {
+            k += 1;
+            continue;
+        }
         let prev_ok = k == 0 || chars[k - 1].1.is_whitespace() || "([—–:".contains(chars[k - 1].1);
         if (c == '‘' || c == '\'')
             && prev_ok

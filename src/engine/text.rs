@@ -154,23 +154,43 @@ fn lex_number(chars: &[(usize, char)], i: usize) -> (usize, f64) {
 
 /// Lower-cases a word and folds typographic apostrophes.
 pub fn normalize_word(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
     w.chars()
         .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
         .flat_map(char::to_lowercase)
         .collect()
 }
 
-/// Porter2 stem of a normalised word; possessive `'s` is dropped first.
+/// Porter2 stem of a word (normalised first); possessive `'s` is dropped.
+/// Stems are cached per thread: news prose repeats its words.
 pub fn stem(word: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
-    let stemmer =
-        STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-    let w = normalize_word(word);
-    let w = w
-        .strip_suffix("'s")
-        .or_else(|| w.strip_suffix('\''))
-        .unwrap_or(&w);
-    stemmer.stem(w).into_owned()
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        if let Some(s) = cache.borrow().get(word) {
+            return s.clone();
+        }
+        let stemmer = STEMMER
+            .get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+        let w = normalize_word(word);
+        let w = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix('\''))
+            .unwrap_or(&w);
+        let stemmed = stemmer.stem(w).into_owned();
+        let mut c = cache.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(word.to_string(), stemmed.clone());
+        stemmed
+    })
 }
 
 /// English function words that carry no topic: they never count as shared
