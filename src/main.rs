@@ -81,6 +81,5 @@ fn main() -> ExitCode {
 }
 
 fn factcheck_ls_serve() -> ExitCode {
-    eprintln!("factcheck-ls: the language server is not built yet; use `factcheck-ls check`");
-    ExitCode::from(2)
+    factcheck_ls::server::run_stdio()
 }

@@ -70,8 +70,10 @@ pub struct Analysis {
     pub citations: Vec<CitationCheck>,
     pub findings: Vec<Finding>,
     pub sentences: Vec<Range<usize>>,
+    pub blocks: Vec<Range<usize>>,
     pub footnotes: Vec<FootnoteDef>,
     pub ignored: Vec<Range<usize>>,
+    pub front_matter: Vec<(String, String)>,
 }
 
 impl Analysis {
@@ -88,6 +90,44 @@ impl Analysis {
             .iter()
             .find(|c| hit(&c.marker.span))
             .map(Claim::Citation)
+    }
+}
+
+impl Analysis {
+    /// Sources that support each supported claim, best first, with the
+    /// claim's span: the claims a citation can be added to.
+    pub fn supported_claims(&self) -> Vec<(Range<usize>, &[Evidence])> {
+        let mut out: Vec<(Range<usize>, &[Evidence])> = self
+            .figures
+            .iter()
+            .filter(|f| f.verdict == FigureVerdict::Supported && !f.evidence.is_empty())
+            .map(|f| (f.figure.span.clone(), f.evidence.as_slice()))
+            .chain(
+                self.quotes
+                    .iter()
+                    .filter(|q| q.verdict == QuoteVerdict::Verbatim && !q.evidence.is_empty())
+                    .map(|q| (q.quote.span.clone(), q.evidence.as_slice())),
+            )
+            .collect();
+        out.sort_by_key(|c| c.0.start);
+        out
+    }
+
+    /// The sentence containing byte `pos`.
+    pub fn sentence_at(&self, pos: usize) -> Option<Range<usize>> {
+        self.sentences
+            .iter()
+            .find(|s| s.start <= pos && pos < s.end)
+            .cloned()
+    }
+
+    /// The block (paragraph, heading, item) containing byte `pos`.
+    pub fn block_at(&self, pos: usize) -> Option<Range<usize>> {
+        self.blocks
+            .iter()
+            .filter(|b| b.start <= pos && pos < b.end)
+            .min_by_key(|b| b.len())
+            .cloned()
     }
 }
 
@@ -125,8 +165,10 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
         citations,
         findings: Vec::new(),
         sentences,
+        blocks: prose.blocks,
         footnotes: prose.footnotes,
         ignored: prose.ignored,
+        front_matter: prose.front_matter,
     };
     a.findings = findings(&a, corpus);
     a

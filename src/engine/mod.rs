@@ -1,5 +1,6 @@
 //! The pure engine: no I/O, no LSP types. Text in, findings out.
 pub mod check;
+pub mod cite;
 pub mod corpus;
 pub mod figure;
 pub mod markdown;

@@ -2,6 +2,8 @@
 //! `line:col-line:col severity[code] message` (0-based, UTF-16, as LSP).
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use factcheck_ls::config::Settings;
 use factcheck_ls::engine::check::{analyze, Analysis};
 use factcheck_ls::engine::corpus::Corpus;

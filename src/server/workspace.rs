@@ -1,0 +1,116 @@
+//! A project the server checks drafts for: its root, its factcheck.toml and
+//! its corpus. Each workspace folder (or folder with a factcheck.toml) has
+//! its own.
+
+use crate::config::{Project, Settings};
+use crate::engine::corpus::Corpus;
+use crate::load;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::RwLock;
+
+pub struct Workspace {
+    pub root: PathBuf,
+    /// The factcheck.toml, if the project has one.
+    pub config_file: Option<PathBuf>,
+    /// Settings from the file.
+    pub file_settings: RwLock<Settings>,
+    pub corpus: RwLock<Corpus>,
+    /// The corpus folders the index was built from.
+    pub dirs: RwLock<Vec<PathBuf>>,
+    pub indexed: AtomicBool,
+    /// Bumped on every change to the corpus, so that cached analyses made
+    /// against an older corpus are not reused.
+    pub generation: AtomicU64,
+}
+
+/// Reads a lock even if a panicking thread poisoned it: the data is still
+/// the last consistent state we wrote.
+pub fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+pub fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Workspace {
+    pub fn new(root: PathBuf, config_file: Option<PathBuf>, settings: Settings) -> Self {
+        Workspace {
+            root,
+            config_file,
+            file_settings: RwLock::new(settings),
+            corpus: RwLock::new(Corpus::new()),
+            dirs: RwLock::new(Vec::new()),
+            indexed: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The settings in force: the file's, overlaid by the editor's.
+    pub fn settings(&self, client: &Settings) -> Settings {
+        read(&self.file_settings).overlay(client)
+    }
+
+    /// The corpus folders for the settings in force.
+    pub fn corpus_dirs(&self, client: &Settings) -> Vec<PathBuf> {
+        let p = Project {
+            root: self.root.clone(),
+            file: self.config_file.clone(),
+            settings: self.settings(client),
+        };
+        p.corpus_dirs()
+    }
+
+    /// Re-reads factcheck.toml. Returns an error message to show.
+    pub fn reload_config(&self) -> Result<(), String> {
+        let Some(f) = &self.config_file else {
+            return Ok(());
+        };
+        if !f.exists() {
+            *write(&self.file_settings) = Settings::default();
+            return Ok(());
+        }
+        let p = Project::load(f).map_err(|e| e.to_string())?;
+        *write(&self.file_settings) = p.settings;
+        Ok(())
+    }
+
+    /// Is `path` a source of this workspace (inside one of its corpus folders)?
+    pub fn is_source(&self, path: &Path) -> bool {
+        load::is_source_file(path) && read(&self.dirs).iter().any(|d| path.starts_with(d))
+    }
+
+    /// Changes the corpus and records that it changed.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Corpus) -> R) -> R {
+        let mut c = write(&self.corpus);
+        let r = f(&mut c);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        r
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    pub fn is_indexed(&self) -> bool {
+        self.indexed.load(Ordering::SeqCst)
+    }
+}
+
+/// Finds the project root for a file: the nearest folder with a
+/// factcheck.toml, else the workspace folder that holds it, else its folder.
+pub fn project_root(path: &Path, folders: &[PathBuf]) -> (PathBuf, Option<PathBuf>) {
+    let dir = path.parent().unwrap_or(path);
+    for d in dir.ancestors() {
+        let f = d.join(crate::config::CONFIG_FILE);
+        if f.is_file() {
+            return (d.to_path_buf(), Some(f));
+        }
+    }
+    let folder = folders
+        .iter()
+        .filter(|f| path.starts_with(f))
+        .max_by_key(|f| f.as_os_str().len());
+    (folder.cloned().unwrap_or_else(|| dir.to_path_buf()), None)
+}
