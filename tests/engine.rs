@@ -287,11 +287,11 @@ fn citations_by_label_definition_and_pandoc() {
     assert!(findings("ICE has 25 field offices [@004].").is_empty());
     assert_eq!(
         findings("ICE has 25 field offices.[^002]\n\n[^002]: The Dupree Report.\n"),
-        vec!["0:25-0:31 warning[citation-unsupported] cited source 002 does not support 25 field offices; 003, 004 does"]
+        vec!["0:25-0:31 warning[citation-unsupported] cited source 002 does not support 25 field offices; 003 and 004 do"]
     );
     assert_eq!(
         findings("ICE has 25 field offices [@001]."),
-        vec!["0:25-0:31 warning[citation-unsupported] cited source 001 does not support 25 field offices; 003, 004 does"]
+        vec!["0:25-0:31 warning[citation-unsupported] cited source 001 does not support 25 field offices; 003 and 004 do"]
     );
 }
 

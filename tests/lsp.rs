@@ -601,3 +601,47 @@ async fn unanswered_client_requests_do_not_block_the_server() {
         .contains("figure-mismatch"));
     lsp.shutdown().await;
 }
+
+#[tokio::test]
+async fn file_uris_survive_spaces_hashes_and_non_ascii() {
+    let base = tempfile::tempdir().unwrap();
+    let project = base.path().join("news desk #1 é日本");
+    std::fs::create_dir_all(project.join("sources")).unwrap();
+    std::fs::write(
+        project.join("sources/a_1.txt"),
+        "ICE has 25 field offices.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("factcheck.toml"),
+        "[corpus]\npaths = [\"sources\"]\n",
+    )
+    .unwrap();
+    let (mut lsp, _) = Lsp::start(caps(), Value::Null, &[&project]).await;
+    let uri = file_uri(&project.join("draft one.md"));
+    assert!(
+        uri.contains("news%20desk%20%231%20%C3%A9%E6%97%A5%E6%9C%AC/draft%20one.md"),
+        "{uri}"
+    );
+    let d = open_and_wait(&mut lsp, &uri, "ICE has 30 field offices.\n", |m| {
+        m == ["source says 25 field offices, not 30; see a"]
+    })
+    .await;
+    let related = d["diagnostics"][0]["relatedInformation"][0]["location"]["uri"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let parsed: tower_lsp_server::ls_types::Uri = related.parse().unwrap();
+    assert_eq!(
+        parsed.to_file_path().unwrap().as_ref(),
+        project.join("sources/a_1.txt").as_path()
+    );
+    let def = lsp
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 9}}),
+        )
+        .await;
+    assert_eq!(def["uri"], related.as_str());
+    lsp.shutdown().await;
+}

@@ -935,9 +935,14 @@ fn sentence_of_marker(
 // ---------------------------------------------------------------------------
 // Findings
 
-fn label(ev: &[Evidence]) -> String {
+/// "003 does", "003 and 004 do", "000, 003 and 004 do".
+fn who_does(ev: &[Evidence]) -> String {
     let ids: Vec<&str> = ev.iter().map(|e| e.id.as_str()).collect();
-    ids.join(", ")
+    match ids.as_slice() {
+        [] => "no source does".to_string(),
+        [one] => format!("{one} does"),
+        [rest @ .., last] => format!("{} and {last} do", rest.join(", ")),
+    }
 }
 
 fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
@@ -1168,8 +1173,8 @@ fn citation_finding(a: &Analysis, c: &CitationCheck, corpus: &Corpus) -> Option<
             format!("cited source {cited} does not support {what}; no source does")
         } else {
             format!(
-                "cited source {cited} does not support {what}; {} does",
-                label(&supporters)
+                "cited source {cited} does not support {what}; {}",
+                who_does(&supporters)
             )
         };
         let mut evidence = supporters.clone();
