@@ -690,7 +690,7 @@ fn source_words_text(
     last: usize,
 ) -> (Range<usize>, String) {
     let s = corpus.get(key).expect("live source");
-    let r = s.words[first].span.start..s.words[last].span.end;
+    let r = s.word_span(first).start..s.word_span(last).end;
     let t = text::squash(&s.text[r.clone()]);
     (r, t)
 }
@@ -818,19 +818,19 @@ fn extend_to_quote(corpus: &Corpus, f: &mut Fuzzy, n: usize) {
         return;
     };
     let Some(q) = s.quotes.iter().find(|q| {
-        q.span.start <= s.words[f.first].span.start && s.words[f.last].span.end <= q.span.end
+        q.span.start <= s.word_span(f.first).start && s.word_span(f.last).end <= q.span.end
     }) else {
         return;
     };
     let lead = f.pairs.first().map_or(0, |p| p.0);
     let trail = n - 1 - f.pairs.last().map_or(n - 1, |p| p.0);
     for _ in 0..lead {
-        if f.first > 0 && s.words[f.first - 1].span.start >= q.span.start {
+        if f.first > 0 && s.word_span(f.first - 1).start >= q.span.start {
             f.first -= 1;
         }
     }
     for _ in 0..trail {
-        if f.last + 1 < s.words.len() && s.words[f.last + 1].span.end <= q.span.end {
+        if f.last + 1 < s.word_count() && s.word_span(f.last + 1).end <= q.span.end {
             f.last += 1;
         }
     }
@@ -840,7 +840,7 @@ fn extend_to_quote(corpus: &Corpus, f: &mut Fuzzy, n: usize) {
 fn word_diff(draft: &str, dw: &[&quote::QuoteWord], corpus: &Corpus, f: &Fuzzy) -> Vec<DiffOp> {
     let s = corpus.get(f.source).expect("live source");
     let d_text = |i: usize| draft[dw[i].span.clone()].to_string();
-    let s_text = |j: usize| s.text[s.words[j].span.clone()].to_string();
+    let s_text = |j: usize| s.text[s.word_span(j)].to_string();
     let mut ops: Vec<DiffOp> = Vec::new();
     let push = |ops: &mut Vec<DiffOp>, op: DiffOp| match (ops.last_mut(), &op) {
         (Some(DiffOp::Equal(a)), DiffOp::Equal(b))

@@ -114,7 +114,7 @@ impl Corpus {
     }
 
     /// Adds an already parsed source (parsing can run on other threads).
-    pub fn insert(&mut self, source: Source) -> SourceKey {
+    pub fn insert(&mut self, mut source: Source) -> SourceKey {
         if self.by_path.contains_key(&source.path) {
             let p = source.path.clone();
             self.remove(&p);
@@ -159,6 +159,8 @@ impl Corpus {
             }
         }
         self.word_ids[key] = ids;
+        // The interned ids replace the words' strings.
+        source.words = Vec::new();
         self.by_path.insert(source.path.clone(), key);
         let prefix = source.default_id();
         self.slots[key] = Some(source);

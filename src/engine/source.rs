@@ -32,8 +32,11 @@ pub struct Source {
     pub sentences: Vec<Range<usize>>,
     pub figures: Vec<Figure>,
     pub quotes: Vec<Quote>,
-    /// Every word of the prose, normalised, in order (for quote lookup).
+    /// Every word of the prose, normalised, in order. The corpus interns
+    /// them when the source is inserted and then drops this list.
     pub words: Vec<QuoteWord>,
+    /// The byte span of each word (kept for the life of the source).
+    pub word_spans: Vec<(u32, u32)>,
     /// The block each word belongs to.
     pub word_block: Vec<u32>,
 }
@@ -82,6 +85,7 @@ impl Source {
             url: get("url"),
         };
         infer_meta(&text[body_start..], &mut meta);
+        let word_spans = words.iter().map(|w: &QuoteWord| (w.span.start as u32, w.span.end as u32)).collect();
         Source {
             id: String::new(),
             declared_id: get("id"),
@@ -93,8 +97,19 @@ impl Source {
             figures,
             quotes,
             words,
+            word_spans,
             word_block,
         }
+    }
+
+    /// The byte span of word `i`.
+    pub fn word_span(&self, i: usize) -> Range<usize> {
+        let (a, b) = self.word_spans[i];
+        a as usize..b as usize
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.word_spans.len()
     }
 
     /// The id the file name gives: the name up to its first `_`.
