@@ -86,10 +86,20 @@ impl Settings {
     /// Parses the JSON an editor sends. Accepts `{"factcheck": {...}}` too.
     pub fn from_json(value: &serde_json::Value) -> Result<Settings, String> {
         let v = value.get("factcheck").unwrap_or(value);
-        if v.is_null() {
+        // Some clients send an empty table as `[]` (Neovim's Lua `{}`).
+        let empty =
+            |v: &serde_json::Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+        if empty(v) {
             return Ok(Settings::default());
         }
-        let s: Settings = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+        let mut v = v.clone();
+        if let Some(obj) = v.as_object_mut() {
+            obj.retain(|k, val| !(empty(val) && k != "paths"));
+            if let Some(c) = obj.get_mut("corpus").and_then(|c| c.as_object_mut()) {
+                c.retain(|_, val| !val.is_null());
+            }
+        }
+        let s: Settings = serde_json::from_value(v).map_err(|e| e.to_string())?;
         s.validate(Path::new("settings"))
             .map_err(|e| e.to_string())?;
         Ok(s)
@@ -210,6 +220,24 @@ mod tests {
         assert_eq!(merged.severity(Code::FigureMismatch), None);
         assert_eq!(merged.severity(Code::FigureUnsourced), Some(Severity::Hint));
         assert_eq!(merged.corpus.paths, Some(vec!["src".to_string()]));
+    }
+
+    #[test]
+    fn accepts_empty_tables_sent_as_arrays_or_null() {
+        for v in [
+            serde_json::json!([]),
+            serde_json::json!(null),
+            serde_json::json!({"factcheck": []}),
+            serde_json::json!({"severity": [], "corpus": []}),
+        ] {
+            assert_eq!(Settings::from_json(&v).unwrap(), Settings::default(), "{v}");
+        }
+        let s = Settings::from_json(
+            &serde_json::json!({"corpus": {"paths": []}, "severity": {"quote-unsourced": "off"}}),
+        )
+        .unwrap();
+        assert_eq!(s.corpus.paths, Some(vec![]));
+        assert_eq!(s.severity(Code::QuoteUnsourced), None);
     }
 
     #[test]

@@ -186,6 +186,7 @@ fn near_words(f: &Figure) -> impl Iterator<Item = &String> {
 
 /// How sure we are that two figures count the same thing, or `None`.
 pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
+    // Cheap rejections first: most candidates fail here.
     if !d.unit.compatible(&s.unit) || d.per != s.per {
         return None;
     }
@@ -200,7 +201,12 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
     if matches!((d.direction, s.direction), (Some(a), Some(b)) if a != b) {
         return None;
     }
-    let overlap = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
+    if let (Some(a), Some(b)) = (&d.head, &s.head) {
+        if a != b {
+            return None;
+        }
+    }
+    let shares = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
     // Goals and capacities are never actual counts. A plan and a fact may
     // be the same thing when their clauses agree ("would reassign around
     // six directors", "12 directors will be reassigned").
@@ -209,25 +215,20 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             (d.frame, s.frame),
             (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
         );
-        if !soft || overlap(&d.local, &s.local) == 0 {
+        if !soft || shares(&d.local, &s.local) == 0 {
             return None;
         }
     }
-    let lower_mods = |f: &Figure| -> Vec<String> {
-        f.modifiers
-            .iter()
-            .filter(|m| !f.proper.contains(m))
-            .cloned()
-            .collect()
-    };
-    // Words near the figure: its clause and its noun phrase's modifiers.
-    let near =
-        |f: &Figure| -> Vec<String> { f.local.iter().cloned().chain(lower_mods(f)).collect() };
     let near_overlap = near_words(d)
         .filter(|w| near_words(s).any(|x| x == *w))
         .count();
-    let jaccard = {
-        let inter = overlap(&d.context, &s.context) as f32;
+    // A part ("a dozen of the 25"), a whole ("the 25") and a plain figure
+    // are only the same thing when the words around them agree.
+    if d.role != s.role && near_overlap == 0 {
+        return None;
+    }
+    let jaccard = || {
+        let inter = shares(&d.context, &s.context) as f32;
         let union = (d.context.len() + s.context.len()) as f32 - inter;
         if union > 0.0 {
             inter / union
@@ -235,55 +236,50 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             0.0
         }
     };
-    // A part ("a dozen of the 25"), a whole ("the 25") and a plain figure
-    // are only the same thing when the words around them agree.
-    if d.role != s.role && near_overlap == 0 {
-        return None;
-    }
+    let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
     match (&d.head, &s.head) {
-        (Some(a), Some(b)) => {
-            if a != b {
+        (Some(a), Some(_)) => {
+            if !d.proper.is_empty() && !s.proper.is_empty() && shares(&d.proper, &s.proper) == 0 {
                 return None;
             }
-            if !d.proper.is_empty() && !s.proper.is_empty() && overlap(&d.proper, &s.proper) == 0 {
-                return None;
-            }
-            let (dm, sm) = (lower_mods(d), lower_mods(s));
-            let mods = overlap(&dm, &sm);
+            let lower =
+                |f: &'_ Figure| f.modifiers.iter().filter(|m| !f.proper.contains(m)).count();
+            let mods = d
+                .modifiers
+                .iter()
+                .filter(|m| {
+                    !d.proper.contains(m) && s.modifiers.contains(m) && !s.proper.contains(m)
+                })
+                .count();
             // "regional directors" and "field office directors" may be the
             // same people; "acting directors" who were replaced are not the
             // directors who oversee operations. The clause decides.
-            if !dm.is_empty() && !sm.is_empty() && mods == 0 && near_overlap == 0 {
+            if lower(d) > 0 && lower(s) > 0 && mods == 0 && near_overlap == 0 {
                 return None;
             }
-            let d_all: Vec<&String> = d
+            let shared = d
                 .modifiers
                 .iter()
                 .chain(&d.context)
                 .filter(|w| *w != a)
-                .collect();
-            let s_all: Vec<&String> = s
-                .modifiers
-                .iter()
-                .chain(&s.context)
-                .filter(|w| *w != b)
-                .collect();
-            let shared = d_all.iter().filter(|w| s_all.contains(w)).count();
-            if shared == 0 {
+                .any(|w| s.modifiers.contains(w) || s.context.contains(w));
+            if !shared {
                 return None;
             }
-            Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard)
+            Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard())
         }
         (None, None) => {
             // Without a noun, only close numbers in close clauses compare:
-            // "$2.25" is not "$14.6 million".
-            let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
-            let ctx = overlap(&d.context, &s.context);
+            // "$2.25" is not "$14.6 million". A scale slip ("$28 million" for
+            // "$28 billion") is caught when the clauses agree closely.
             let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
-            // A scale slip ("$28 million" for "$28 billion") is caught when
-            // the clauses agree closely.
-            (linked && ctx >= 2 && (ratio <= 10.0 || near_overlap >= 2))
-                .then_some(1.0 + 0.5 * near_overlap as f32 + jaccard)
+            if !linked
+                || !(ratio <= 10.0 || near_overlap >= 2)
+                || shares(&d.context, &s.context) < 2
+            {
+                return None;
+            }
+            Some(1.0 + 0.5 * near_overlap as f32 + jaccard())
         }
         (Some(h), None) | (None, Some(h)) => {
             // One side names what it counts: the other must be about it too,
@@ -292,11 +288,16 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             let headless = if d.head.is_none() { d } else { s };
             let headed = if d.head.is_none() { s } else { d };
             let about_it = headless.context.contains(h) || headless.per.is_some();
-            let lo = overlap(&near(headless), &[near(headed), vec![h.clone()]].concat());
-            let ctx = overlap(&d.context, &s.context);
-            let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
-            (about_it && lo > 0 && ctx >= 2 && (ratio <= 10.0 || lo >= 2))
-                .then_some(1.0 + 0.5 * lo as f32 + jaccard)
+            if !about_it {
+                return None;
+            }
+            let lo = near_words(headless)
+                .filter(|w| *w == h || near_words(headed).any(|x| x == *w))
+                .count();
+            if lo == 0 || !(ratio <= 10.0 || lo >= 2) || shares(&d.context, &s.context) < 2 {
+                return None;
+            }
+            Some(1.0 + 0.5 * lo as f32 + jaccard())
         }
     }
 }
@@ -360,24 +361,29 @@ fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> E
 }
 
 fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
-    // Candidates: figures with the same head noun, figures near the same
-    // words, and figures without a noun whose sentence shares a word.
+    // Candidates: figures with the same head noun (and figures without a
+    // noun whose sentence names it), or, for a figure without a noun, what
+    // `same_thing` could accept.
     let mut refs: Vec<(u32, u32)> = match &fig.head {
         Some(h) => {
             let mut v = corpus.figures_with_head(h).to_vec();
             v.extend_from_slice(corpus.headless_with_context(h));
             v
         }
-        None => fig
-            .local
-            .iter()
-            .flat_map(|l| corpus.figures_with_local(l).iter().copied())
-            .chain(
-                fig.context
-                    .iter()
-                    .flat_map(|c| corpus.headless_with_context(c).iter().copied()),
-            )
-            .collect(),
+        None => {
+            // What same_thing can accept without a noun: a shared nearby
+            // word, a source whose head noun is one of our nearby words, or
+            // the same direction of change.
+            let mut v: Vec<(u32, u32)> = Vec::new();
+            for w in near_words(&fig) {
+                v.extend_from_slice(corpus.figures_with_local(w));
+                v.extend_from_slice(corpus.figures_with_head(w));
+            }
+            if let Some(dir) = fig.direction {
+                v.extend_from_slice(corpus.figures_with_direction(fig.unit.name(), dir));
+            }
+            v
+        }
     };
     refs.sort_unstable();
     refs.dedup();

@@ -201,36 +201,33 @@ impl Plan {
     pub fn finish(mut self, draft: &str) -> Vec<Edit> {
         self.markers.sort_by_key(|e| e.span.start);
         if !self.definitions.is_empty() {
-            let end = draft.len();
+            // Insert right after the last text of the draft, not past its
+            // last line: some clients (Neovim 0.11) add a stray empty line
+            // for an edit at the very end. The draft's trailing newline stays.
             let trimmed = draft.trim_end_matches(['\n', '\r', ' ', '\t']);
+            let at = trimmed.len();
             let last_line = trimmed.rsplit('\n').next().unwrap_or("");
             let after_footnote =
                 last_line.trim_start().starts_with("[^") && last_line.contains("]:");
             let nl = if draft.contains("\r\n") { "\r\n" } else { "\n" };
             let mut text = String::new();
-            // Keep the draft's trailing newline; start a new block unless
-            // the draft already ends in footnote definitions.
-            let ws = &draft[trimmed.len()..];
-            if ws.is_empty() {
+            if !trimmed.is_empty() {
+                text.push_str(nl);
+                if !after_footnote {
+                    text.push_str(nl);
+                }
+            }
+            let defs: Vec<String> = self
+                .definitions
+                .iter()
+                .map(|(label, def)| format!("[^{label}]: {def}"))
+                .collect();
+            text.push_str(&defs.join(nl));
+            if at == draft.len() && !trimmed.is_empty() {
+                // No trailing newline in the draft: end the file with one.
                 text.push_str(nl);
             }
-            if !after_footnote && !trimmed.is_empty() {
-                let blank = ws.matches('\n').count() >= 2;
-                if !blank {
-                    text.push_str(nl);
-                }
-            }
-            for (i, (label, def)) in self.definitions.iter().enumerate() {
-                if i > 0 {
-                    text.push_str(nl);
-                }
-                text.push_str(&format!("[^{label}]: {def}"));
-            }
-            text.push_str(nl);
-            self.markers.push(Edit {
-                span: end..end,
-                text,
-            });
+            self.markers.push(Edit { span: at..at, text });
         }
         self.markers
     }

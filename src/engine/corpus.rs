@@ -2,7 +2,7 @@
 //! Adding, replacing or removing one source touches only that source's
 //! entries. No I/O happens here: callers hand in paths and text.
 
-use super::figure::Figure;
+use super::figure::{Direction, Figure};
 use super::source::Source;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct Corpus {
     figures_by_local: HashMap<String, Vec<FigureRef>>,
     /// Figures without a counted noun, by the content words of their sentence.
     headless_by_context: HashMap<String, Vec<FigureRef>>,
+    /// Figures of a change up or down, by unit and direction.
+    by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
     bigrams: HashMap<(u32, u32), Vec<(u32, u32)>>,
 }
 
@@ -96,6 +98,12 @@ impl Corpus {
         self.figures_by_local.get(stem).map_or(&[], Vec::as_slice)
     }
 
+    pub fn figures_with_direction(&self, unit: &'static str, dir: Direction) -> &[FigureRef] {
+        self.by_direction
+            .get(&(unit, dir))
+            .map_or(&[], Vec::as_slice)
+    }
+
     pub fn headless_with_context(&self, stem: &str) -> &[FigureRef] {
         self.headless_by_context
             .get(stem)
@@ -157,6 +165,12 @@ impl Corpus {
                         .push(r);
                 }
             }
+            if let Some(dir) = f.direction {
+                self.by_direction
+                    .entry((f.unit.name(), dir))
+                    .or_default()
+                    .push(r);
+            }
         }
         self.word_ids[key] = ids;
         // The interned ids replace the words' strings.
@@ -206,6 +220,13 @@ impl Corpus {
                     if v.is_empty() {
                         map.remove(k);
                     }
+                }
+            }
+        }
+        for f in &source.figures {
+            if let Some(dir) = f.direction {
+                if let Some(v) = self.by_direction.get_mut(&(f.unit.name(), dir)) {
+                    v.retain(|(s, _)| *s != k32);
                 }
             }
         }

@@ -110,7 +110,7 @@ pub enum Side {
 }
 
 /// The direction of a change a figure measures ("down 18%", "rose 5%").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Up,

@@ -85,7 +85,10 @@ impl Source {
             url: get("url"),
         };
         infer_meta(&text[body_start..], &mut meta);
-        let word_spans = words.iter().map(|w: &QuoteWord| (w.span.start as u32, w.span.end as u32)).collect();
+        let word_spans = words
+            .iter()
+            .map(|w: &QuoteWord| (w.span.start as u32, w.span.end as u32))
+            .collect();
         Source {
             id: String::new(),
             declared_id: get("id"),

@@ -25,6 +25,16 @@ use tower_lsp_server::{Client, LanguageServer};
 
 /// How long typing must pause before a draft is checked.
 pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// The debounce in force: `FACTCHECK_DEBOUNCE_MS` overrides it (benchmarks
+/// set it to 0 to time the work alone).
+fn debounce() -> Duration {
+    std::env::var("FACTCHECK_DEBOUNCE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(DEBOUNCE)
+}
 /// Drafts larger than this are not checked (the text is still kept).
 pub const MAX_DRAFT_BYTES: usize = 2 * 1024 * 1024;
 /// How long to wait for the client to answer a request of ours.
@@ -64,6 +74,7 @@ pub struct State {
     progress_ids: AtomicU64,
     too_large_warned: Mutex<HashSet<Uri>>,
     debug_methods: bool,
+    debounce: Duration,
 }
 
 pub struct Backend {
@@ -93,6 +104,7 @@ impl Backend {
             client,
             state: Arc::new(State {
                 debug_methods,
+                debounce: debounce(),
                 ..Default::default()
             }),
         }
@@ -802,7 +814,7 @@ impl LanguageServer for Backend {
             self.state.recheck(&self.client, Some(&ws));
             return;
         }
-        self.state.schedule(&self.client, uri, DEBOUNCE);
+        self.state.schedule(&self.client, uri, self.state.debounce);
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}

@@ -97,10 +97,8 @@ fn others(corpus: &Corpus, evidence: &[Evidence], skip: usize) -> Vec<String> {
                 .unwrap_or_default();
             let verb = match e.stance {
                 Stance::Supports => "agrees",
-                Stance::Contradicts => "disagrees",
-                Stance::MorePrecise => "is more precise",
-                Stance::Differs => "differs",
                 Stance::Cited => "is cited",
+                Stance::Contradicts | Stance::MorePrecise | Stance::Differs => "says",
             };
             let label = if label.is_empty() {
                 String::new()

@@ -249,7 +249,7 @@ pub fn file_uri(p: &std::path::Path) -> String {
 pub fn apply_edit(text: &str, edit: &Value) -> String {
     let changes = &edit["documentChanges"][0]["edits"];
     let rope = ropey::Rope::from_str(text);
-    let mut spans: Vec<(usize, usize, String)> = changes
+    let spans: Vec<(usize, usize, String)> = changes
         .as_array()
         .unwrap()
         .iter()
@@ -271,7 +271,11 @@ pub fn apply_edit(text: &str, edit: &Value) -> String {
             )
         })
         .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    // Edits at one position apply in array order: apply from the end, and
+    // among equal positions the later edit first.
+    let mut spans: Vec<(usize, (usize, usize, String))> = spans.into_iter().enumerate().collect();
+    spans.sort_by_key(|(i, s)| std::cmp::Reverse((s.0, *i)));
+    let spans: Vec<(usize, usize, String)> = spans.into_iter().map(|(_, s)| s).collect();
     let mut out = text.to_string();
     for (s, e, t) in spans {
         out.replace_range(s..e, &t);

@@ -1,0 +1,6 @@
+-- factcheck-ls for Neovim. Loading this plugin does nothing by itself: no
+-- autocommands, no commands, no server. Turn it on from your config with
+--
+--   require("factcheck").setup({})
+--
+-- See editors/nvim/README.md.
