@@ -104,11 +104,21 @@ fn bench_keystroke(c: &mut Criterion) {
             // Type over one digit: "30" ⇄ "31".
             flip = !flip;
             let range = range_of(&doc.rope, at + 1..at + 2, Encoding::Utf16);
-            let change = TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: if flip { "1" } else { "0" }.into() };
+            let change = TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: if flip { "1" } else { "0" }.into(),
+            };
             doc.apply(&change, Encoding::Utf16).unwrap();
             let text = doc.text();
             let analysis = analyze(&text, &corpus);
-            to_diagnostics(&analysis.findings, &doc.rope, &corpus, &settings, Encoding::Utf16)
+            to_diagnostics(
+                &analysis.findings,
+                &doc.rope,
+                &corpus,
+                &settings,
+                Encoding::Utf16,
+            )
         })
     });
 }
