@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke test of the Emacs eglot snippet in editors/nvim/README.md against the
+# Smoke test of the Emacs eglot snippet in the main README.md against the
 # real factcheck-ls, in batch Emacs:
 #
 #   bash editors/nvim/test/eglot_smoke.sh
@@ -41,9 +41,9 @@ printf '# ICE field offices\n\n😀 ICE has 30 field offices.\n\nICE has 25 fiel
 # The snippet from the README, between <!-- e2e:eglot-config --> and the end
 # of the ```elisp block after it.
 awk '/<!-- e2e:eglot-config -->/ {on=1; next} on && /^```elisp/ {inside=1; next} inside && /^```/ {exit} inside {print}' \
-  "$here/../README.md" >"$work/snippet.el"
+  "$here/../../../README.md" >"$work/snippet.el"
 if ! grep -q factcheck-ls "$work/snippet.el"; then
-  echo "FAIL - no eglot snippet after <!-- e2e:eglot-config --> in editors/nvim/README.md"
+  echo "FAIL - no eglot snippet after <!-- e2e:eglot-config --> in README.md"
   echo "0 passed, 1 failed"
   exit 1
 fi
