@@ -2,7 +2,8 @@
 //! Generates deterministic corpora under target/scale/, then measures index
 //! build, memory, check latency, quote lookups against `rg -F`, and
 //! keystroke→publishDiagnostics through the real binary over stdio.
-//! `--write` appends the results to BENCHMARKS.md.
+//! `--write` appends the results to BENCHMARKS.md; `--no-lsp` skips the
+//! measurements through the server binary.
 
 mod gen;
 
@@ -176,7 +177,7 @@ struct Row {
     ours_ms: f64,
 }
 
-fn run(size: usize, base: &Path) -> Row {
+fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
     let dir = base.join(format!("corpus-{size}"));
     std::fs::create_dir_all(&dir).unwrap();
     let t = Instant::now();
@@ -203,7 +204,8 @@ fn run(size: usize, base: &Path) -> Row {
     let v = gen::Vocab::new(SEED);
     let draft = gen::draft(&v, SEED, size);
     let mut times = Vec::new();
-    for _ in 0..60 {
+    let runs = if size >= 10_000 { 10 } else { 60 };
+    for _ in 0..runs {
         let t = Instant::now();
         let a = analyze(&draft.text, &corpus);
         times.push(t.elapsed().as_secs_f64() * 1e3);
@@ -239,6 +241,26 @@ fn run(size: usize, base: &Path) -> Row {
     };
     eprintln!("[{size}] quote lookup: ours {ours_ms:.3} ms, rg -F {rg_ms:.1} ms");
     drop(corpus);
+    let mb = bytes as f64 / 1e6;
+    if !lsp_phase {
+        return Row {
+            size,
+            mb,
+            build_s,
+            mbps: mb / build_s,
+            rss_mb: rss,
+            rss_ratio: rss * 1.048_576 / mb,
+            server_rss_mb: f64::NAN,
+            check_p50,
+            check_p99,
+            key_p50: f64::NAN,
+            key_p99: f64::NAN,
+            busy_p50: f64::NAN,
+            busy_p99: f64::NAN,
+            rg_ms,
+            ours_ms,
+        };
+    }
 
     // Keystroke→publishDiagnostics through the real binary over stdio.
     let mut lsp = Lsp::start(&dir);
@@ -295,7 +317,6 @@ fn run(size: usize, base: &Path) -> Row {
     lsp.send(&json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
     let _ = lsp.child.wait();
 
-    let mb = bytes as f64 / 1e6;
     Row {
         size,
         mb,
@@ -348,7 +369,7 @@ fn main() {
     let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scale");
     let mut rows = Vec::new();
     for s in sizes {
-        rows.push(run(s, &base));
+        rows.push(run(s, &base, !args.iter().any(|a| a == "--no-lsp")));
     }
     let date = Command::new("date")
         .arg("-u")
