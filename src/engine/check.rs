@@ -184,6 +184,10 @@ fn near_words(f: &Figure) -> impl Iterator<Item = &String> {
         .chain(f.modifiers.iter().filter(|m| !f.proper.contains(m)))
 }
 
+/// Candidate lists longer than this belong to words too common to read
+/// whole (see `check_figure`).
+const SHORT_LIST: usize = 2000;
+
 /// How sure we are that two figures count the same thing, or `None`.
 pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
     // Cheap rejections first: most candidates fail here.
@@ -363,24 +367,46 @@ fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> E
 fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
     // Candidates: figures with the same head noun (and figures without a
     // noun whose sentence names it), or, for a figure without a noun, what
-    // `same_thing` could accept.
+    // `same_thing` could accept: a shared nearby word, a source whose head
+    // noun is one of our nearby words, or the same direction of change. In a
+    // large archive a common word ("goal", "reached") is in thousands of
+    // sentences; such long lists are not read, and the matches they would
+    // give are reached through the rarer words of the sentence instead.
     let mut refs: Vec<(u32, u32)> = match &fig.head {
         Some(h) => {
             let mut v = corpus.figures_with_head(h).to_vec();
-            v.extend_from_slice(corpus.headless_with_context(h));
+            v.extend(
+                corpus
+                    .figures_with_context(h)
+                    .iter()
+                    .filter(|r| corpus.figure(**r).is_some_and(|(_, f)| f.head.is_none())),
+            );
             v
         }
         None => {
-            // What same_thing can accept without a noun: a shared nearby
-            // word, a source whose head noun is one of our nearby words, or
-            // the same direction of change.
             let mut v: Vec<(u32, u32)> = Vec::new();
+            let mut skipped = false;
+            let mut take = |list: &[(u32, u32)], v: &mut Vec<(u32, u32)>| {
+                if list.len() <= SHORT_LIST {
+                    v.extend_from_slice(list);
+                } else {
+                    skipped = true;
+                }
+            };
             for w in near_words(&fig) {
-                v.extend_from_slice(corpus.figures_with_local(w));
-                v.extend_from_slice(corpus.figures_with_head(w));
+                take(corpus.figures_with_local(w), &mut v);
+                take(corpus.figures_with_head(w), &mut v);
             }
             if let Some(dir) = fig.direction {
-                v.extend_from_slice(corpus.figures_with_direction(fig.unit.name(), dir));
+                take(corpus.figures_with_direction(fig.unit.name(), dir), &mut v);
+            }
+            if skipped {
+                for c in &fig.context {
+                    let list = corpus.figures_with_context(c);
+                    if list.len() <= SHORT_LIST {
+                        v.extend_from_slice(list);
+                    }
+                }
             }
             v
         }

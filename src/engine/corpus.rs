@@ -26,8 +26,8 @@ pub struct Corpus {
     word_ids: Vec<Vec<u32>>,
     figures_by_head: HashMap<String, Vec<FigureRef>>,
     figures_by_local: HashMap<String, Vec<FigureRef>>,
-    /// Figures without a counted noun, by the content words of their sentence.
-    headless_by_context: HashMap<String, Vec<FigureRef>>,
+    /// Figures by the content words of their sentence.
+    by_context: HashMap<String, Vec<FigureRef>>,
     /// Figures of a change up or down, by unit and direction.
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
     bigrams: HashMap<(u32, u32), Vec<(u32, u32)>>,
@@ -104,10 +104,9 @@ impl Corpus {
             .map_or(&[], Vec::as_slice)
     }
 
-    pub fn headless_with_context(&self, stem: &str) -> &[FigureRef] {
-        self.headless_by_context
-            .get(stem)
-            .map_or(&[], Vec::as_slice)
+    /// Figures whose sentence has this content word.
+    pub fn figures_with_context(&self, stem: &str) -> &[FigureRef] {
+        self.by_context.get(stem).map_or(&[], Vec::as_slice)
     }
 
     pub fn bigram(&self, a: u32, b: u32) -> &[(u32, u32)] {
@@ -157,13 +156,8 @@ impl Corpus {
             for l in &f.local {
                 self.figures_by_local.entry(l.clone()).or_default().push(r);
             }
-            if f.head.is_none() {
-                for c in &f.context {
-                    self.headless_by_context
-                        .entry(c.clone())
-                        .or_default()
-                        .push(r);
-                }
+            for c in &f.context {
+                self.by_context.entry(c.clone()).or_default().push(r);
             }
             if let Some(dir) = f.direction {
                 self.by_direction
@@ -198,11 +192,7 @@ impl Corpus {
             }
         }
         for f in &source.figures {
-            let headless = if f.head.is_none() {
-                &f.context[..]
-            } else {
-                &[]
-            };
+            let headless = &f.context[..];
             let keys = f
                 .head
                 .iter()
@@ -213,7 +203,7 @@ impl Corpus {
                 let map = match which {
                     0 => &mut self.figures_by_head,
                     1 => &mut self.figures_by_local,
-                    _ => &mut self.headless_by_context,
+                    _ => &mut self.by_context,
                 };
                 if let Some(v) = map.get_mut(k) {
                     v.retain(|(s, _)| *s != k32);
