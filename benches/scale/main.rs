@@ -400,7 +400,9 @@ fn main() {
             r.rg_ms / r.ours_ms
         ));
     }
-    let table = table.replace("NaN MB", "not measured").replace("NaN / NaN ms", "not measured (--no-lsp)");
+    let table = table
+        .replace("NaN MB", "not measured")
+        .replace("NaN / NaN ms", "not measured (--no-lsp)");
     print!("{table}");
     if args.iter().any(|a| a == "--write") {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");

@@ -30,7 +30,47 @@ pub struct Corpus {
     by_context: HashMap<String, Vec<FigureRef>>,
     /// Figures of a change up or down, by unit and direction.
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
-    bigrams: HashMap<(u32, u32), Vec<(u32, u32)>>,
+    bigrams: HashMap<(u32, u32), Postings>,
+}
+
+/// Where a word bigram occurs: (source, position) pairs. Most bigrams occur
+/// once in a corpus, so a single occurrence is kept inline, without a heap
+/// list of its own.
+#[derive(Debug, Clone)]
+enum Postings {
+    One((u32, u32)),
+    Many(Vec<(u32, u32)>),
+}
+
+impl Postings {
+    fn as_slice(&self) -> &[(u32, u32)] {
+        match self {
+            Postings::One(p) => std::slice::from_ref(p),
+            Postings::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, p: (u32, u32)) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, p]),
+            Postings::Many(v) => v.push(p),
+        }
+    }
+
+    /// Drops a source's occurrences; true when none are left.
+    fn remove_source(&mut self, source: u32) -> bool {
+        match self {
+            Postings::One((s, _)) => *s == source,
+            Postings::Many(v) => {
+                v.retain(|(s, _)| *s != source);
+                let empty = v.is_empty();
+                if let [only] = v[..] {
+                    *self = Postings::One(only);
+                }
+                empty
+            }
+        }
+    }
 }
 
 /// A word id that no source word has.
@@ -110,7 +150,7 @@ impl Corpus {
     }
 
     pub fn bigram(&self, a: u32, b: u32) -> &[(u32, u32)] {
-        self.bigrams.get(&(a, b)).map_or(&[], Vec::as_slice)
+        self.bigrams.get(&(a, b)).map_or(&[], Postings::as_slice)
     }
 
     /// Adds or replaces the source at `path`. Returns its key.
@@ -145,8 +185,8 @@ impl Corpus {
         for (pos, pair) in ids.windows(2).enumerate() {
             self.bigrams
                 .entry((pair[0], pair[1]))
-                .or_default()
-                .push((k32, pos as u32));
+                .and_modify(|p| p.push((k32, pos as u32)))
+                .or_insert(Postings::One((k32, pos as u32)));
         }
         for (i, f) in source.figures.iter().enumerate() {
             let r = (k32, i as u32);
@@ -185,8 +225,7 @@ impl Corpus {
         let ids = std::mem::take(&mut self.word_ids[key]);
         for pair in ids.windows(2) {
             if let Some(v) = self.bigrams.get_mut(&(pair[0], pair[1])) {
-                v.retain(|(s, _)| *s != k32);
-                if v.is_empty() {
+                if v.remove_source(k32) {
                     self.bigrams.remove(&(pair[0], pair[1]));
                 }
             }
@@ -288,6 +327,18 @@ mod tests {
         assert_eq!(c.by_id("003"), Some(a));
         let d = c.upsert(Path::new("s/x.md"), "---\nid: wire-1\n---\nText.".into());
         assert_eq!(c.get(d).unwrap().id, "wire-1");
+    }
+
+    #[test]
+    fn postings_keep_one_occurrence_inline_and_grow_and_shrink() {
+        let mut p = Postings::One((1, 0));
+        p.push((2, 5));
+        p.push((3, 7));
+        assert_eq!(p.as_slice(), &[(1, 0), (2, 5), (3, 7)]);
+        assert!(!p.remove_source(2));
+        assert!(!p.remove_source(1));
+        assert!(matches!(p, Postings::One((3, 7))));
+        assert!(p.remove_source(3));
     }
 
     #[test]

@@ -450,7 +450,7 @@ impl State {
         let workspaces: Vec<Arc<Workspace>> = lock(&self.workspaces).clone();
         let open: HashSet<PathBuf> = lock(&self.docs).keys().filter_map(uri_path).collect();
         for ws in workspaces {
-            let mut changed = false;
+            let mut changed: Vec<PathBuf> = Vec::new();
             let mut reindex = false;
             for path in &paths {
                 let is_config = path.file_name().is_some_and(|n| n == CONFIG_FILE)
@@ -473,31 +473,61 @@ impl State {
                 if !in_corpus || open.contains(path) {
                     continue;
                 }
-                changed = true;
-                let mut corpus = write(&ws.corpus);
-                ws.generation.fetch_add(1, Ordering::SeqCst);
-                if path.exists() {
-                    match load::read_source(path) {
-                        Ok(text) => {
-                            corpus.upsert(path, text);
-                            tracing::info!("re-indexed {}", path.display());
-                        }
-                        Err(reason) => {
-                            tracing::warn!("skipping source {}: {reason}", path.display());
-                            corpus.remove(path);
-                        }
-                    }
-                } else {
-                    corpus.remove(path);
-                    tracing::info!("removed {} from the index", path.display());
-                }
+                changed.push(path.clone());
             }
             if reindex {
                 self.index(client, ws.clone());
-            } else if changed {
-                self.recheck(client, Some(&ws));
+            } else if !changed.is_empty() {
+                self.reindex_files(client, ws, changed);
             }
         }
+    }
+
+    /// Re-indexes changed source files: reading and parsing happen off the
+    /// async runtime and outside the corpus lock, which is then taken for a
+    /// few insertions at a time so that checks can run in between.
+    fn reindex_files(self: &Arc<State>, client: &Client, ws: Arc<Workspace>, paths: Vec<PathBuf>) {
+        let state = self.clone();
+        let client = client.clone();
+        tokio::spawn(async move {
+            let w = ws.clone();
+            let job = tokio::task::spawn_blocking(move || {
+                let mut parsed: Vec<(PathBuf, Option<crate::engine::source::Source>)> = Vec::new();
+                for path in paths {
+                    let source = if path.exists() {
+                        match load::read_source(&path) {
+                            Ok(text) => Some(crate::engine::source::Source::parse(&path, text)),
+                            Err(reason) => {
+                                tracing::warn!("skipping source {}: {reason}", path.display());
+                                None
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                    parsed.push((path, source));
+                }
+                for chunk in parsed.chunks_mut(32) {
+                    w.update(|corpus| {
+                        for (path, source) in chunk.iter_mut() {
+                            match source.take() {
+                                Some(s) => {
+                                    corpus.insert(s);
+                                }
+                                None => {
+                                    corpus.remove(path);
+                                }
+                            }
+                        }
+                    });
+                }
+                tracing::info!("re-indexed {} changed files", parsed.len());
+            });
+            if let Err(e) = job.await {
+                tracing::error!("re-indexing failed: {e}");
+            }
+            state.recheck(&client, Some(&ws));
+        });
     }
 
     /// Keeps the server's own watcher on every corpus folder and project
