@@ -33,6 +33,14 @@ async fn open_and_wait(
 
 const MISMATCH: &str = "source says 25 field offices, not 30; see 003";
 
+async fn hover(lsp: &mut Lsp, uri: &str, line: u32, character: u32) -> Value {
+    lsp.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn initialize_negotiates_encoding_and_capabilities() {
     let (mut lsp, init) = Lsp::start(json!({}), Value::Null, &[]).await;
@@ -142,12 +150,7 @@ async fn hover_shows_the_source_passage_and_definition_goes_there() {
         m == [MISMATCH]
     })
     .await;
-    let h = lsp
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 9}}),
-        )
-        .await;
+    let h = hover(&mut lsp, &uri, 0, 9).await;
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(text.starts_with("**Supported**: 25 field offices\n\n**003** · *(CNN) — The Trump administration is planning another shakeup at Immigration and Customs…* · CNN · Priscilla Alvarez · 2025-10-27"), "{text}");
     assert!(text.contains("> ICE has **25 field offices**."), "{text}");
@@ -540,12 +543,7 @@ async fn bad_input_gets_errors_not_crashes() {
     let d = lsp.diagnostics(&big, Some(1)).await;
     assert_eq!(d["diagnostics"], json!([]));
     // And the server still answers.
-    let h = lsp
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 9}}),
-        )
-        .await;
+    let h = hover(&mut lsp, &uri, 0, 9).await;
     assert!(h["contents"]["value"]
         .as_str()
         .unwrap()
@@ -589,12 +587,7 @@ async fn unanswered_client_requests_do_not_block_the_server() {
         m == [MISMATCH]
     })
     .await;
-    let h = lsp
-        .request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 9}}),
-        )
-        .await;
+    let h = hover(&mut lsp, &uri, 0, 9).await;
     assert!(h["contents"]["value"]
         .as_str()
         .unwrap()
