@@ -371,3 +371,11 @@ fn single_quotes_at_the_start_of_a_draft_do_not_split_characters() {
     assert_eq!(a.quotes.len(), 1);
     assert_eq!(text_of(d, &a.quotes[0].quote.span), "‘working as one team’");
 }
+
+#[test]
+fn an_unsupported_citation_of_a_quote_quotes_its_words() {
+    assert_eq!(
+        findings("“The results speak for themselves,” Abigail Jackson said.[^003]\n\n[^003]: CNN.\n"),
+        vec!["0:57-0:63 warning[citation-unsupported] cited source 003 does not support “The results speak for themselves”; 000 does"]
+    );
+}

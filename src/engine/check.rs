@@ -51,6 +51,8 @@ pub struct QuoteCheck {
     pub diff: Vec<DiffOp>,
     /// From the first to the last quoted word in the draft.
     pub words_span: Range<usize>,
+    /// The quoted words as written, whitespace squashed.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -778,12 +780,14 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
         _ => q.span.clone(),
     };
     let n = all.len();
+    let text = text::squash(&draft[words_span.clone()]);
     let mut check = QuoteCheck {
         quote: q,
         verdict: QuoteVerdict::TooShort,
         evidence: Vec::new(),
         diff: Vec::new(),
         words_span,
+        text,
     };
     if n == 0 {
         return check;
@@ -1192,8 +1196,7 @@ fn citation_finding(a: &Analysis, c: &CitationCheck, corpus: &Corpus) -> Option<
                     } else {
                         Vec::new()
                     };
-                    let words = text::squash(&a_text_of(q));
-                    (words, sup)
+                    (format!("“{}”", shorten(&q.text, 60)), sup)
                 }),
         );
     for (what, supporters) in claims {
@@ -1236,10 +1239,12 @@ fn citation_finding(a: &Analysis, c: &CitationCheck, corpus: &Corpus) -> Option<
     None
 }
 
-fn a_text_of(q: &QuoteCheck) -> String {
-    // The quote's words are not kept as text; describe it by its length.
-    format!(
-        "the quote at bytes {}..{}",
-        q.quote.span.start, q.quote.span.end
-    )
+/// At most `max` characters, cut at a word and marked with an ellipsis.
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
 }

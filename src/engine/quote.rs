@@ -826,14 +826,8 @@ pub fn segments(text: &str, quote: &Quote) -> Vec<Segment> {
                         continue;
                     }
                     flush(cursor, i, gap, &mut out);
-                    gap = if out.is_empty() {
-                        Gap::None
-                    } else {
-                        Gap::Bracket
-                    };
-                    if out.is_empty() {
-                        gap = Gap::Bracket;
-                    }
+                    // Words the editor bracketed stand for a few source words.
+                    gap = Gap::Bracket;
                     i = close + 1;
                     cursor = i;
                     continue;
