@@ -990,7 +990,7 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                 if !fc.disagreements.is_empty() {
                     let mut parts = Vec::new();
                     for (i, d) in fc.disagreements.iter().enumerate() {
-                        let (_, sf) = source_figure(corpus, d);
+                        let sf = source_figure(corpus, d);
                         parts.push(format!(
                             "{} says {}",
                             d.id,
@@ -998,11 +998,7 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                         ));
                     }
                     if let Some(best) = fc.evidence.first() {
-                        parts.push(format!(
-                            "{} says {}",
-                            best.id,
-                            source_figure(corpus, best).1
-                        ));
+                        parts.push(format!("{} says {}", best.id, source_figure(corpus, best)));
                     }
                     let mut evidence = fc.disagreements.clone();
                     evidence.extend(fc.evidence.iter().cloned());
@@ -1019,7 +1015,7 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
             }
             FigureVerdict::Imprecise | FigureVerdict::Mismatch => {
                 let best = &fc.evidence[0];
-                let (src_fig_text, _) = (source_figure(corpus, best).1, ());
+                let src_fig_text = source_figure(corpus, best);
                 let code = if fc.verdict == FigureVerdict::Mismatch {
                     Code::FigureMismatch
                 } else {
@@ -1135,16 +1131,12 @@ fn source_speaker_named(corpus: &Corpus, ev: &Evidence) -> Option<bool> {
 }
 
 /// The source figure's own text ("25", "around six") for an evidence entry.
-fn source_figure(corpus: &Corpus, ev: &Evidence) -> (Option<Figure>, String) {
-    let f = corpus
+fn source_figure(corpus: &Corpus, ev: &Evidence) -> String {
+    corpus
         .get(ev.source)
         .and_then(|s| s.figures.iter().find(|f| f.span.start == ev.passage.start))
-        .cloned();
-    let t = f
-        .as_ref()
         .map(|f| f.text.clone())
-        .unwrap_or_else(|| ev.said.clone());
-    (f, t)
+        .unwrap_or_else(|| ev.said.clone())
 }
 
 /// Keeps a sentence-initial capital when replacing "Over 20" with "25".

@@ -299,11 +299,6 @@ impl Corpus {
             self.by_id.insert(id, k);
         }
     }
-
-    /// A source's words as text, for messages and diffs.
-    pub fn total_bytes(&self) -> usize {
-        self.sources().map(|(_, s)| s.text.len()).sum()
-    }
 }
 
 #[cfg(test)]

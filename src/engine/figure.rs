@@ -1283,7 +1283,6 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
     }
     // Unit words and signs after the number.
     let mut plus = false;
-    let mut per = None;
     let n = last + 1;
     if s.toks.get(n).is_some_and(|t| t.is_punct('%'))
         || matches!(s.word(n), Some("percent" | "pct"))
@@ -1308,7 +1307,6 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
     if at > first {
         first = i;
     }
-    let _ = &mut per;
     Some(Core {
         first,
         last,
@@ -1318,7 +1316,7 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
         qualifier,
         band,
         step,
-        per,
+        per: None,
         plus,
     })
 }
