@@ -56,6 +56,8 @@ pub struct Checked {
     pub settings: Settings,
     pub path: Option<PathBuf>,
     pub too_large: bool,
+    /// The findings as LSP diagnostics, with the settings' severities.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Default)]
@@ -187,6 +189,7 @@ impl State {
         let text = rope.to_string();
         let generation = ws.generation();
         let too_large = text.len() > MAX_DRAFT_BYTES;
+        let corpus = read(&ws.corpus);
         let analysis = if too_large {
             tracing::warn!(
                 "not checking {}: {} bytes is over the {} byte limit",
@@ -196,7 +199,7 @@ impl State {
             );
             Analysis::default()
         } else {
-            let mut a = analyze(&text, &read(&ws.corpus));
+            let mut a = analyze(&text, &corpus);
             // Until the index is complete, "no source says this" is not yet
             // known: hold those verdicts back rather than flag wrongly.
             if !ws.is_indexed() {
@@ -209,6 +212,16 @@ impl State {
             }
             a
         };
+        // The diagnostics are made once here, for publishing and for the
+        // code actions that point at them.
+        let diagnostics = to_diagnostics(
+            &analysis.findings,
+            &rope,
+            &corpus,
+            &settings,
+            *read(&self.enc),
+        );
+        drop(corpus);
         Some(Arc::new(Checked {
             version,
             generation,
@@ -219,18 +232,8 @@ impl State {
             settings,
             path,
             too_large,
+            diagnostics,
         }))
-    }
-
-    fn diagnostics(&self, c: &Checked) -> Vec<Diagnostic> {
-        let corpus = read(&c.workspace.corpus);
-        to_diagnostics(
-            &c.analysis.findings,
-            &c.rope,
-            &corpus,
-            &c.settings,
-            *read(&self.enc),
-        )
     }
 
     /// Checks `uri` after `delay`, cancelling any earlier run; publishes only
@@ -245,13 +248,8 @@ impl State {
             }
             let s2 = state.clone();
             let u2 = uri.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                let c = s2.compute(&u2)?;
-                let d = s2.diagnostics(&c);
-                Some((c, d))
-            })
-            .await;
-            let (checked, diags) = match result {
+            let result = tokio::task::spawn_blocking(move || s2.compute(&u2)).await;
+            let checked = match result {
                 Ok(Some(r)) => r,
                 Ok(None) => return,
                 Err(e) => {
@@ -269,13 +267,16 @@ impl State {
             }
             let version = checked.version;
             let too_large = checked.too_large;
+            let diagnostics = checked.diagnostics.clone();
             lock(&state.checked).insert(uri.clone(), checked);
             if too_large && lock(&state.too_large_warned).insert(uri.clone()) {
                 client
                     .show_message(MessageType::WARNING, format!("factcheck: this draft is too large to check (over {} MB); its text is kept, but it is not checked", MAX_DRAFT_BYTES / (1024 * 1024)))
                     .await;
             }
-            client.publish_diagnostics(uri, diags, Some(version)).await;
+            client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
         });
         if let Some(old) = lock(&self.tasks).insert(key, handle.abort_handle()) {
             old.abort();
@@ -961,7 +962,7 @@ impl LanguageServer for Backend {
             .only
             .as_ref()
             .is_some_and(|o| o.iter().all(|k| k.as_str().starts_with("source")));
-        let diags = self.state.diagnostics(&c);
+        let diags = &c.diagnostics;
         let enc = self.enc();
         let actions = self.with_ctx(&c, &uri, |ctx| {
             let for_finding = |f: &crate::engine::verdict::Finding| {
