@@ -172,14 +172,19 @@ impl State {
             )
         };
         let path = uri_path(uri);
-        let ws = match &path {
-            Some(p) => {
+        // The workspace found for the previous version, while it is still
+        // registered: no walking up the folders on every keystroke.
+        let previous = lock(&self.checked).get(uri).map(|c| c.workspace.clone());
+        let known = previous.filter(|w| lock(&self.workspaces).iter().any(|x| Arc::ptr_eq(x, w)));
+        let ws = match (&path, known) {
+            (_, Some(ws)) => ws,
+            (Some(p), None) => {
                 if self.workspace_of_source(p).is_some() || !markdown {
                     return None;
                 }
                 self.workspace_for(p).0
             }
-            None => {
+            (None, None) => {
                 // An unsaved buffer: the first workspace, if any.
                 let first = lock(&self.workspaces).first().cloned();
                 first?
