@@ -6,7 +6,7 @@ use super::corpus::{Corpus, SourceKey, UNKNOWN_WORD};
 use super::figure::{self, Figure, Frame, Qualifier, Side};
 use super::markdown::{self, CitationMarker, FootnoteDef};
 use super::quote::{self, Gap, Quote, Segment};
-use super::text::{self, LineBreaks};
+use super::text::{self, LineBreaks, Term};
 use super::verdict::{Code, DiffOp, Evidence, Finding, Fix, Stance};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -180,7 +180,7 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
 // Figures
 
 /// The words near a figure: its clause and its lower-case modifiers.
-fn near_words(f: &Figure) -> impl Iterator<Item = &String> {
+fn near_words(f: &Figure) -> impl Iterator<Item = &Term> {
     f.local
         .iter()
         .chain(f.modifiers.iter().filter(|m| !f.proper.contains(m)))
@@ -212,7 +212,7 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
             return None;
         }
     }
-    let shares = |a: &[String], b: &[String]| a.iter().filter(|x| b.contains(x)).count();
+    let shares = |a: &[Term], b: &[Term]| a.iter().filter(|x| b.contains(x)).count();
     // Goals and capacities are never actual counts. A plan and a fact may
     // be the same thing when their clauses agree ("would reassign around
     // six directors", "12 directors will be reassigned").
@@ -559,21 +559,21 @@ fn find_exact(corpus: &Corpus, segs: &[Vec<u32>], gaps: &[Gap]) -> Vec<Match> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for &(src, pos) in corpus.bigram(a[0], a[1]) {
+    for (src, pos) in corpus.occurrences(a[0], a[1]) {
         let ids = corpus.word_ids(src as usize);
         let pos = pos as usize;
         if ids.get(pos..pos + a.len()) != Some(a.as_slice()) {
             continue;
         }
-        let blocks = &corpus
-            .get(src as usize)
-            .map(|s| s.word_block.clone())
-            .unwrap_or_default();
+        let Some(source) = corpus.get(src as usize) else {
+            continue;
+        };
+        let blocks = |i: usize| source.word_block(i);
         // Extend to the right.
         let mut end = pos + a.len(); // exclusive
         let mut ok = true;
         for k in anchor + 1..segs.len() {
-            match place_after(ids, blocks, end, &segs[k], gaps[k]) {
+            match place_after(ids, &blocks, end, &segs[k], gaps[k]) {
                 Some(e) => end = e,
                 None => {
                     ok = false;
@@ -587,7 +587,7 @@ fn find_exact(corpus: &Corpus, segs: &[Vec<u32>], gaps: &[Gap]) -> Vec<Match> {
             if !ok {
                 break;
             }
-            match place_before(ids, blocks, start, &segs[k], gaps[k + 1]) {
+            match place_before(ids, &blocks, start, &segs[k], gaps[k + 1]) {
                 Some(s) => start = s,
                 None => ok = false,
             }
@@ -611,17 +611,20 @@ fn max_gap(gap: Gap) -> usize {
     }
 }
 
-fn place_after(ids: &[u32], blocks: &[u32], from: usize, seg: &[u32], gap: Gap) -> Option<usize> {
+fn place_after(
+    ids: &[u32],
+    blocks: &dyn Fn(usize) -> usize,
+    from: usize,
+    seg: &[u32],
+    gap: Gap,
+) -> Option<usize> {
     let limit = max_gap(gap);
     for skip in 0..=limit {
         let s = from + skip;
         if s + seg.len() > ids.len() {
             return None;
         }
-        if gap == Gap::Ellipsis
-            && from > 0
-            && blocks.get(s).copied().unwrap_or(0) > blocks[from - 1] + 2
-        {
+        if gap == Gap::Ellipsis && from > 0 && blocks(s) > blocks(from - 1) + 2 {
             return None;
         }
         if ids[s..s + seg.len()] == *seg {
@@ -631,12 +634,18 @@ fn place_after(ids: &[u32], blocks: &[u32], from: usize, seg: &[u32], gap: Gap) 
     None
 }
 
-fn place_before(ids: &[u32], blocks: &[u32], to: usize, seg: &[u32], gap: Gap) -> Option<usize> {
+fn place_before(
+    ids: &[u32],
+    blocks: &dyn Fn(usize) -> usize,
+    to: usize,
+    seg: &[u32],
+    gap: Gap,
+) -> Option<usize> {
     let limit = max_gap(gap);
     for skip in 0..=limit {
         let end = to.checked_sub(skip)?;
         let start = end.checked_sub(seg.len())?;
-        if gap == Gap::Ellipsis && blocks[start] + 2 < blocks[to.min(blocks.len() - 1)] {
+        if gap == Gap::Ellipsis && blocks(start) + 2 < blocks(to.min(ids.len() - 1)) {
             return None;
         }
         if ids[start..end] == *seg {
@@ -665,7 +674,7 @@ fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
         if pair.contains(&UNKNOWN_WORD) {
             continue;
         }
-        for &(src, pos) in corpus.bigram(pair[0], pair[1]) {
+        for (src, pos) in corpus.occurrences(pair[0], pair[1]) {
             let diag = pos as i64 - i as i64;
             *hits.entry((src, diag.div_euclid(4))).or_default() += 1;
         }

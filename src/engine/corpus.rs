@@ -4,73 +4,47 @@
 
 use super::figure::{Direction, Figure};
 use super::source::Source;
+use super::text::Term;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Index of a source in the corpus. Stable while the source is present.
+/// Index of a source in the corpus. Keys are not reused: a removed source's
+/// key stays empty until the corpus is compacted (which a new corpus
+/// generation announces to callers that keep keys).
 pub type SourceKey = usize;
 
 /// A figure of a source: (source, index into its figures).
 pub type FigureRef = (u32, u32);
 
+/// The corpus. Removing a source only empties its slot: lists that name it
+/// are filtered as they are read (`figure` and `occurrences` skip empty
+/// slots), and the whole corpus is compacted once removed sources make up
+/// half of it. That keeps a re-index of one source proportional to that
+/// source, however common its words are.
 #[derive(Debug, Default)]
 pub struct Corpus {
     slots: Vec<Option<Source>>,
-    free: Vec<usize>,
+    live: usize,
     by_path: HashMap<PathBuf, SourceKey>,
     by_id: HashMap<String, SourceKey>,
     /// Sources sharing a default id prefix, for collision handling.
     by_prefix: HashMap<String, Vec<SourceKey>>,
-    vocab: HashMap<String, u32>,
-    /// Vocabulary ids of each source's words (parallel to `Source::words`).
-    word_ids: Vec<Vec<u32>>,
-    figures_by_head: HashMap<String, Vec<FigureRef>>,
-    figures_by_local: HashMap<String, Vec<FigureRef>>,
+    vocab: FxHashMap<Term, u32>,
+    /// Vocabulary ids of each source's words.
+    word_ids: Vec<Box<[u32]>>,
+    /// Where each source's words start in one position space shared by all
+    /// sources (increasing with the key).
+    base: Vec<u32>,
+    next_base: u32,
+    /// Positions, in that shared space, of each vocabulary word.
+    postings: Vec<Vec<u32>>,
+    figures_by_head: FxHashMap<Term, Vec<FigureRef>>,
+    figures_by_local: FxHashMap<Term, Vec<FigureRef>>,
     /// Figures by the content words of their sentence.
-    by_context: HashMap<String, Vec<FigureRef>>,
+    by_context: FxHashMap<Term, Vec<FigureRef>>,
     /// Figures of a change up or down, by unit and direction.
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
-    bigrams: HashMap<(u32, u32), Postings>,
-}
-
-/// Where a word bigram occurs: (source, position) pairs. Most bigrams occur
-/// once in a corpus, so a single occurrence is kept inline, without a heap
-/// list of its own.
-#[derive(Debug, Clone)]
-enum Postings {
-    One((u32, u32)),
-    Many(Vec<(u32, u32)>),
-}
-
-impl Postings {
-    fn as_slice(&self) -> &[(u32, u32)] {
-        match self {
-            Postings::One(p) => std::slice::from_ref(p),
-            Postings::Many(v) => v,
-        }
-    }
-
-    fn push(&mut self, p: (u32, u32)) {
-        match self {
-            Postings::One(first) => *self = Postings::Many(vec![*first, p]),
-            Postings::Many(v) => v.push(p),
-        }
-    }
-
-    /// Drops a source's occurrences; true when none are left.
-    fn remove_source(&mut self, source: u32) -> bool {
-        match self {
-            Postings::One((s, _)) => *s == source,
-            Postings::Many(v) => {
-                v.retain(|(s, _)| *s != source);
-                let empty = v.is_empty();
-                if let [only] = v[..] {
-                    *self = Postings::One(only);
-                }
-                empty
-            }
-        }
-    }
 }
 
 /// A word id that no source word has.
@@ -82,11 +56,11 @@ impl Corpus {
     }
 
     pub fn len(&self) -> usize {
-        self.by_path.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_path.is_empty()
+        self.live == 0
     }
 
     pub fn get(&self, key: SourceKey) -> Option<&Source> {
@@ -117,25 +91,31 @@ impl Corpus {
             })
     }
 
+    /// A figure of a present source; `None` for one that was removed.
     pub fn figure(&self, r: FigureRef) -> Option<(&Source, &Figure)> {
         let s = self.get(r.0 as usize)?;
         Some((s, s.figures.get(r.1 as usize)?))
     }
 
     pub fn word_ids(&self, key: SourceKey) -> &[u32] {
-        self.word_ids.get(key).map_or(&[], Vec::as_slice)
+        self.word_ids.get(key).map_or(&[], |w| &w[..])
     }
 
     pub fn word_id(&self, word: &str) -> u32 {
-        self.vocab.get(word).copied().unwrap_or(UNKNOWN_WORD)
+        Term::from_existing(word)
+            .and_then(|t| self.vocab.get(&t))
+            .copied()
+            .unwrap_or(UNKNOWN_WORD)
     }
 
+    /// The lists below may name figures of removed sources: read them
+    /// through `figure`, which skips those.
     pub fn figures_with_head(&self, head: &str) -> &[FigureRef] {
-        self.figures_by_head.get(head).map_or(&[], Vec::as_slice)
+        Self::list(&self.figures_by_head, head)
     }
 
     pub fn figures_with_local(&self, stem: &str) -> &[FigureRef] {
-        self.figures_by_local.get(stem).map_or(&[], Vec::as_slice)
+        Self::list(&self.figures_by_local, stem)
     }
 
     pub fn figures_with_direction(&self, unit: &'static str, dir: Direction) -> &[FigureRef] {
@@ -146,11 +126,48 @@ impl Corpus {
 
     /// Figures whose sentence has this content word.
     pub fn figures_with_context(&self, stem: &str) -> &[FigureRef] {
-        self.by_context.get(stem).map_or(&[], Vec::as_slice)
+        Self::list(&self.by_context, stem)
     }
 
-    pub fn bigram(&self, a: u32, b: u32) -> &[(u32, u32)] {
-        self.bigrams.get(&(a, b)).map_or(&[], Postings::as_slice)
+    fn list<'a>(map: &'a FxHashMap<Term, Vec<FigureRef>>, key: &str) -> &'a [FigureRef] {
+        Term::from_existing(key)
+            .and_then(|t| map.get(&t))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// How often a vocabulary word occurs (removed sources included).
+    pub fn frequency(&self, id: u32) -> usize {
+        self.postings.get(id as usize).map_or(0, Vec::len)
+    }
+
+    /// Every place where word `a` is followed by word `b`: (source, position
+    /// of `a`), in key order. Reads the list of the rarer of the two words.
+    pub fn occurrences(&self, a: u32, b: u32) -> Vec<(u32, u32)> {
+        let (Some(pa), Some(pb)) = (self.postings.get(a as usize), self.postings.get(b as usize))
+        else {
+            return Vec::new();
+        };
+        let (list, offset) = if pa.len() <= pb.len() {
+            (pa, 0)
+        } else {
+            (pb, 1)
+        };
+        let mut out = Vec::new();
+        for &at in list {
+            let Some(start) = at.checked_sub(offset) else {
+                continue;
+            };
+            let key = self.base.partition_point(|&b| b <= start).saturating_sub(1);
+            let ids = self.word_ids(key);
+            let pos = (start - self.base.get(key).copied().unwrap_or(0)) as usize;
+            if self.slots.get(key).is_some_and(Option::is_some)
+                && ids.get(pos) == Some(&a)
+                && ids.get(pos + 1) == Some(&b)
+            {
+                out.push((key as u32, pos as u32));
+            }
+        }
+        out
     }
 
     /// Adds or replaces the source at `path`. Returns its key.
@@ -166,38 +183,38 @@ impl Corpus {
             let p = source.path.clone();
             self.remove(&p);
         }
-        let key = self.free.pop().unwrap_or_else(|| {
-            self.slots.push(None);
-            self.slots.len() - 1
-        });
-        if self.word_ids.len() <= key {
-            self.word_ids.resize_with(key + 1, Vec::new);
+        let words = std::mem::take(&mut source.words);
+        if self.next_base as usize + words.len() > u32::MAX as usize {
+            self.compact();
         }
+        let key = self.slots.len();
         let k32 = key as u32;
-        let ids: Vec<u32> = source
-            .words
-            .iter()
-            .map(|w| {
-                let next = self.vocab.len() as u32;
-                *self.vocab.entry(w.norm.clone()).or_insert(next)
-            })
-            .collect();
-        for (pos, pair) in ids.windows(2).enumerate() {
-            self.bigrams
-                .entry((pair[0], pair[1]))
-                .and_modify(|p| p.push((k32, pos as u32)))
-                .or_insert(Postings::One((k32, pos as u32)));
+        let base = self.next_base;
+        let mut ids = Vec::with_capacity(words.len());
+        for (pos, w) in words.iter().enumerate() {
+            let next = self.vocab.len() as u32;
+            let id = *self.vocab.entry(*w).or_insert(next);
+            if id as usize == self.postings.len() {
+                self.postings.push(Vec::new());
+            }
+            // Past u32 even after compaction (4 billion words), the source
+            // is still checked for figures but not found by quotes.
+            if let Some(at) = base.checked_add(pos as u32) {
+                self.postings[id as usize].push(at);
+            }
+            ids.push(id);
         }
+        self.next_base = base.saturating_add(ids.len() as u32);
         for (i, f) in source.figures.iter().enumerate() {
             let r = (k32, i as u32);
-            if let Some(h) = &f.head {
-                self.figures_by_head.entry(h.clone()).or_default().push(r);
+            if let Some(h) = f.head {
+                self.figures_by_head.entry(h).or_default().push(r);
             }
             for l in &f.local {
-                self.figures_by_local.entry(l.clone()).or_default().push(r);
+                self.figures_by_local.entry(*l).or_default().push(r);
             }
             for c in &f.context {
-                self.by_context.entry(c.clone()).or_default().push(r);
+                self.by_context.entry(*c).or_default().push(r);
             }
             if let Some(dir) = f.direction {
                 self.by_direction
@@ -206,12 +223,12 @@ impl Corpus {
                     .push(r);
             }
         }
-        self.word_ids[key] = ids;
-        // The interned ids replace the words' strings.
-        source.words = Vec::new();
+        self.word_ids.push(ids.into_boxed_slice());
+        self.base.push(base);
         self.by_path.insert(source.path.clone(), key);
         let prefix = source.default_id();
-        self.slots[key] = Some(source);
+        self.slots.push(Some(source));
+        self.live += 1;
         self.by_prefix.entry(prefix.clone()).or_default().push(key);
         self.assign_ids(&prefix);
         key
@@ -221,52 +238,46 @@ impl Corpus {
     pub fn remove(&mut self, path: &Path) -> Option<Source> {
         let key = self.by_path.remove(path)?;
         let source = self.slots[key].take()?;
-        let k32 = key as u32;
-        let ids = std::mem::take(&mut self.word_ids[key]);
-        for pair in ids.windows(2) {
-            if let Some(v) = self.bigrams.get_mut(&(pair[0], pair[1])) {
-                if v.remove_source(k32) {
-                    self.bigrams.remove(&(pair[0], pair[1]));
-                }
-            }
-        }
-        for f in &source.figures {
-            let headless = &f.context[..];
-            let keys = f
-                .head
-                .iter()
-                .map(|h| (0, h))
-                .chain(f.local.iter().map(|l| (1, l)))
-                .chain(headless.iter().map(|c| (2, c)));
-            for (which, k) in keys {
-                let map = match which {
-                    0 => &mut self.figures_by_head,
-                    1 => &mut self.figures_by_local,
-                    _ => &mut self.by_context,
-                };
-                if let Some(v) = map.get_mut(k) {
-                    v.retain(|(s, _)| *s != k32);
-                    if v.is_empty() {
-                        map.remove(k);
-                    }
-                }
-            }
-        }
-        for f in &source.figures {
-            if let Some(dir) = f.direction {
-                if let Some(v) = self.by_direction.get_mut(&(f.unit.name(), dir)) {
-                    v.retain(|(s, _)| *s != k32);
-                }
-            }
-        }
+        self.live -= 1;
+        self.word_ids[key] = Box::default();
         let prefix = source.default_id();
         if let Some(v) = self.by_prefix.get_mut(&prefix) {
             v.retain(|k| *k != key);
+            if v.is_empty() {
+                self.by_prefix.remove(&prefix);
+            }
         }
         self.by_id.retain(|_, k| *k != key);
-        self.free.push(key);
         self.assign_ids(&prefix);
+        if self.slots.len() >= 64 && self.live * 2 < self.slots.len() {
+            self.compact();
+        }
         Some(source)
+    }
+
+    /// Rebuilds the lists without removed sources. Keys change.
+    pub fn compact(&mut self) {
+        let mut old = std::mem::take(self);
+        let mut fresh = Corpus {
+            vocab: std::mem::take(&mut old.vocab),
+            ..Corpus::default()
+        };
+        fresh.postings.resize_with(fresh.vocab.len(), Vec::new);
+        let mut terms = vec![Term::default(); fresh.vocab.len()];
+        for (t, id) in &fresh.vocab {
+            terms[*id as usize] = *t;
+        }
+        for (key, slot) in old.slots.into_iter().enumerate() {
+            if let Some(mut s) = slot {
+                s.words = old.word_ids[key]
+                    .iter()
+                    .map(|&i| terms[i as usize])
+                    .collect();
+                fresh.insert(s);
+            }
+        }
+        // Words no source has any more keep their ids, with empty lists.
+        *self = fresh;
     }
 
     /// Gives each source of a prefix group its id: the declared id if any;
@@ -324,16 +335,52 @@ mod tests {
         assert_eq!(c.get(d).unwrap().id, "wire-1");
     }
 
+    fn live(c: &Corpus, refs: &[FigureRef]) -> Vec<PathBuf> {
+        refs.iter()
+            .filter_map(|r| c.figure(*r))
+            .map(|(s, _)| s.path.clone())
+            .collect()
+    }
+
     #[test]
-    fn postings_keep_one_occurrence_inline_and_grow_and_shrink() {
-        let mut p = Postings::One((1, 0));
-        p.push((2, 5));
-        p.push((3, 7));
-        assert_eq!(p.as_slice(), &[(1, 0), (2, 5), (3, 7)]);
-        assert!(!p.remove_source(2));
-        assert!(!p.remove_source(1));
-        assert!(matches!(p, Postings::One((3, 7))));
-        assert!(p.remove_source(3));
+    fn finds_word_pairs_in_present_sources_only() {
+        let mut c = Corpus::new();
+        c.upsert(Path::new("a.txt"), "We will not back down now.".into());
+        c.upsert(Path::new("b.txt"), "They said they will not.".into());
+        let (will, not) = (c.word_id("will"), c.word_id("not"));
+        assert_eq!(c.occurrences(will, not), vec![(0, 1), (1, 3)]);
+        assert_eq!(c.occurrences(not, will), vec![]);
+        c.upsert(Path::new("a.txt"), "Nothing to see.".into());
+        assert_eq!(c.occurrences(will, not), vec![(1, 3)]);
+        assert_eq!(c.word_id("unheard"), UNKNOWN_WORD);
+    }
+
+    #[test]
+    fn compacts_once_half_the_slots_are_removed_and_keeps_verdict_inputs() {
+        let mut c = Corpus::new();
+        for i in 0..40 {
+            c.upsert(
+                Path::new(&format!("s{i}.txt")),
+                format!("The council approved {i} new buses for route {i}."),
+            );
+        }
+        for round in 0..3 {
+            for i in 0..40 {
+                c.upsert(
+                    Path::new(&format!("s{i}.txt")),
+                    format!("Round {round}: the council approved {i} new buses."),
+                );
+            }
+        }
+        assert_eq!(c.len(), 40);
+        assert!(c.slots.len() < 128, "compacted: {} slots", c.slots.len());
+        let buses = c.figures_with_head(&crate::engine::text::stem("buses"));
+        assert_eq!(live(&c, buses).len(), 40);
+        let (the, council) = (c.word_id("the"), c.word_id("council"));
+        assert_eq!(c.occurrences(the, council).len(), 40);
+        let key = c.key_of_path(Path::new("s7.txt")).unwrap();
+        let figures = &c.get(key).unwrap().figures;
+        assert_eq!(figures.last().map(|f| f.value), Some(7.0));
     }
 
     #[test]
@@ -341,11 +388,12 @@ mod tests {
         let mut c = Corpus::new();
         c.upsert(Path::new("a.txt"), "ICE has 25 field offices.".into());
         c.upsert(Path::new("b.txt"), "There are 25 field offices.".into());
-        assert_eq!(c.figures_with_head("offic").len(), 2);
+        assert_eq!(live(&c, c.figures_with_head("offic")).len(), 2);
         c.upsert(Path::new("a.txt"), "Nothing here.".into());
-        assert_eq!(c.figures_with_head("offic").len(), 1);
-        let (s, _) = c.figure(c.figures_with_head("offic")[0]).unwrap();
-        assert_eq!(s.path, Path::new("b.txt"));
+        assert_eq!(
+            live(&c, c.figures_with_head("offic")),
+            vec![PathBuf::from("b.txt")]
+        );
         assert_eq!(c.len(), 2);
     }
 }

@@ -2,7 +2,7 @@
 //! interval they claim, their unit, the thing they count and the words around
 //! them. Works on a sentence of (masked) text with byte offsets.
 
-use super::text::{self, lex, normalize_word, stem, Token, TokenKind};
+use super::text::{self, lex, normalize_word, stem, Term, Token, TokenKind};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,22 +191,22 @@ pub struct Figure {
     pub noun: String,
     pub noun_span: Range<usize>,
     /// Stem of the head noun ("offic").
-    pub head: Option<String>,
+    pub head: Option<Term>,
     /// Stems of the other words of the noun phrase.
-    pub modifiers: Vec<String>,
+    pub modifiers: Vec<Term>,
     /// Stems of capitalised modifiers ("Border Patrol"): they name the thing.
-    pub proper: Vec<String>,
+    pub proper: Vec<Term>,
     pub frame: Frame,
     pub role: Role,
     pub side: Side,
     pub direction: Option<Direction>,
     /// The content word right before the figure ("reassign" in "reassign
     /// around six"), stemmed.
-    pub governor: Option<String>,
+    pub governor: Option<Term>,
     /// Content stems of the words near the figure, in its clause.
-    pub local: Vec<String>,
+    pub local: Vec<Term>,
     /// Content stems of its sentence.
-    pub context: Vec<String>,
+    pub context: Vec<Term>,
     pub sentence: Range<usize>,
 }
 
@@ -636,7 +636,7 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
         if out[k].role == Role::Part {
             if let Some(whole) = out[k + 1..].iter().find(|f| f.role == Role::Whole).cloned() {
                 let part = &mut out[k];
-                part.head = whole.head.clone();
+                part.head = whole.head;
                 part.modifiers = whole.modifiers.clone();
                 part.proper = whole.proper.clone();
                 part.noun = whole.noun.clone();
@@ -647,7 +647,7 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
     }
 }
 
-fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, usize)> {
+fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usize)> {
     let core = read_core(s, i)?;
     if excluded(s, &core) {
         return None;
@@ -893,7 +893,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
         }
         let st = stem(&s.words[k]);
         if s.capitalised(k) {
-            proper.push(st.clone());
+            proper.push(st);
         }
         modifiers.push(st);
     }
@@ -930,7 +930,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[String]) -> Option<(Figure, us
     let frame = frame_of(&as_words(&before), &as_words(&after), &np_for_frame, s);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
-    let mut local: Vec<String> = Vec::new();
+    let mut local: Vec<Term> = Vec::new();
     let frame_noun = np_for_frame.iter().filter(|k| !np_words.contains(k));
     for &k in before.iter().chain(after.iter()).chain(frame_noun) {
         let w = &s.words[k];

@@ -1,7 +1,7 @@
 //! Direct quotes and who said them. The same code reads drafts and sources,
 //! so a source's attribution and a draft's attribution are found the same way.
 
-use super::text::{is_stopword, lex, normalize_word, Token, TokenKind};
+use super::text::{is_stopword, lex, normalize_word, word_term, Term, Token, TokenKind};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -770,6 +770,22 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<QuoteWord> {
             TokenKind::Punct(_) => None,
         })
         .collect()
+}
+
+/// The words of `range` as `words` gives them, interned, with their spans.
+pub fn word_terms(text: &str, range: Range<usize>, mut each: impl FnMut(Term, Range<usize>)) {
+    let mut buf = String::new();
+    for t in lex(text, range) {
+        match t.kind {
+            TokenKind::Word { .. } => each(word_term(t.text(text), &mut buf), t.start..t.end),
+            TokenKind::Number(_) => {
+                buf.clear();
+                buf.extend(t.text(text).chars().filter(|&c| c != ','));
+                each(Term::from(buf.as_str()), t.start..t.end)
+            }
+            TokenKind::Punct(_) => {}
+        }
+    }
 }
 
 /// Splits a draft quote into segments at ellipses and editorial brackets.

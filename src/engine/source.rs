@@ -3,8 +3,8 @@
 
 use super::figure::{self, Figure};
 use super::markdown;
-use super::quote::{self, Quote, QuoteWord};
-use super::text::{self, LineBreaks};
+use super::quote::{self, Quote};
+use super::text::{self, LineBreaks, Term};
 use regex::Regex;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -32,13 +32,11 @@ pub struct Source {
     pub sentences: Vec<Range<usize>>,
     pub figures: Vec<Figure>,
     pub quotes: Vec<Quote>,
-    /// Every word of the prose, normalised, in order. The corpus interns
-    /// them when the source is inserted and then drops this list.
-    pub words: Vec<QuoteWord>,
+    /// Every word of the prose, normalised, in order. The corpus turns them
+    /// into vocabulary ids when the source is inserted and drops this list.
+    pub words: Vec<Term>,
     /// The byte span of each word (kept for the life of the source).
     pub word_spans: Vec<(u32, u32)>,
-    /// The block each word belongs to.
-    pub word_block: Vec<u32>,
 }
 
 impl Source {
@@ -63,12 +61,12 @@ impl Source {
         let figures = figure::extract(&prose, &sentences);
         let quotes = quote::extract(&prose, &blocks, &sentences);
         let mut words = Vec::new();
-        let mut word_block = Vec::new();
-        for (b, r) in blocks.iter().enumerate() {
-            for w in quote::words(&prose, r.clone()) {
+        let mut word_spans = Vec::new();
+        for r in &blocks {
+            quote::word_terms(&prose, r.clone(), |w, span| {
                 words.push(w);
-                word_block.push(b as u32);
-            }
+                word_spans.push((span.start as u32, span.end as u32));
+            });
         }
         let get = |k: &str| {
             front
@@ -85,10 +83,6 @@ impl Source {
             url: get("url"),
         };
         infer_meta(&text[body_start..], &mut meta);
-        let word_spans = words
-            .iter()
-            .map(|w: &QuoteWord| (w.span.start as u32, w.span.end as u32))
-            .collect();
         Source {
             id: String::new(),
             declared_id: get("id"),
@@ -101,7 +95,6 @@ impl Source {
             quotes,
             words,
             word_spans,
-            word_block,
         }
     }
 
@@ -109,6 +102,14 @@ impl Source {
     pub fn word_span(&self, i: usize) -> Range<usize> {
         let (a, b) = self.word_spans[i];
         a as usize..b as usize
+    }
+
+    /// The block (paragraph) word `i` belongs to.
+    pub fn word_block(&self, i: usize) -> usize {
+        let start = self.word_spans.get(i).map_or(usize::MAX, |w| w.0 as usize);
+        self.blocks
+            .partition_point(|b| b.end <= start)
+            .min(self.blocks.len().saturating_sub(1))
     }
 
     pub fn word_count(&self) -> usize {
@@ -284,6 +285,6 @@ mod tests {
         assert_eq!(s.meta.title.as_deref(), Some("Fares rise"));
         assert_eq!(s.meta.outlet.as_deref(), Some("Gazette"));
         assert_eq!(s.figures.len(), 2);
-        assert!(!s.words.iter().any(|w| w.norm == "gazette"));
+        assert!(!s.words.iter().any(|w| w == "gazette"));
     }
 }

@@ -5,6 +5,11 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+/// An interned word or stem: copied as a pointer, compared and hashed
+/// without reading its letters. Terms live as long as the process; the
+/// vocabulary of the sources bounds them.
+pub type Term = ustr::Ustr;
+
 /// One lexical token of prose.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
@@ -152,6 +157,22 @@ fn lex_number(chars: &[(usize, char)], i: usize) -> (usize, f64) {
     (j, digits.parse().unwrap_or(0.0))
 }
 
+/// Interns a word as `normalize_word` writes it, without an allocation for
+/// words already seen.
+pub fn word_term(w: &str, buf: &mut String) -> Term {
+    buf.clear();
+    if w.is_ascii() {
+        buf.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        buf.extend(
+            w.chars()
+                .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
+                .flat_map(char::to_lowercase),
+        );
+    }
+    Term::from(buf.as_str())
+}
+
 /// Lower-cases a word and folds typographic apostrophes.
 pub fn normalize_word(w: &str) -> String {
     if w.is_ascii() {
@@ -164,33 +185,32 @@ pub fn normalize_word(w: &str) -> String {
 }
 
 /// Porter2 stem of a word (normalised first); possessive `'s` is dropped.
-/// Stems are cached per thread: news prose repeats its words.
-pub fn stem(word: &str) -> String {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
+/// Stems are cached for all threads: news prose repeats its words.
+pub fn stem(word: &str) -> Term {
+    use std::sync::RwLock;
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
-    thread_local! {
-        static CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    // Shared by every thread: the server's blocking threads would otherwise
+    // each start with a cold cache. Bounded: cleared past 500,000 words.
+    static CACHE: OnceLock<RwLock<rustc_hash::FxHashMap<Box<str>, Term>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(s) = cache.read().ok().and_then(|c| c.get(word).copied()) {
+        return s;
     }
-    CACHE.with(|cache| {
-        if let Some(s) = cache.borrow().get(word) {
-            return s.clone();
-        }
-        let stemmer = STEMMER
-            .get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-        let w = normalize_word(word);
-        let w = w
-            .strip_suffix("'s")
-            .or_else(|| w.strip_suffix('\''))
-            .unwrap_or(&w);
-        let stemmed = stemmer.stem(w).into_owned();
-        let mut c = cache.borrow_mut();
-        if c.len() > 200_000 {
+    let stemmer =
+        STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+    let w = normalize_word(word);
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix('\''))
+        .unwrap_or(&w);
+    let stemmed = Term::from(stemmer.stem(w).as_ref());
+    if let Ok(mut c) = cache.write() {
+        if c.len() > 500_000 {
             c.clear();
         }
-        c.insert(word.to_string(), stemmed.clone());
-        stemmed
-    })
+        c.insert(word.into(), stemmed);
+    }
+    stemmed
 }
 
 /// English function words that carry no topic: they never count as shared
@@ -377,8 +397,8 @@ pub fn is_stopword(w: &str) -> bool {
 
 /// Content-word stems of `text[range]`: stems of words that are not stop
 /// words, in order, without duplicates.
-pub fn content_stems(text: &str, range: Range<usize>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+pub fn content_stems(text: &str, range: Range<usize>) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::new();
     for t in lex(text, range) {
         if let TokenKind::Word { mixed: false } = t.kind {
             let w = normalize_word(t.text(text));
