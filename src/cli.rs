@@ -1,5 +1,6 @@
 //! `factcheck-ls check`: the engine over drafts on disk, for people and CI.
 
+use crate::cache;
 use crate::config::{Project, Settings};
 use crate::engine::check::analyze;
 use crate::engine::corpus::Corpus;
@@ -88,8 +89,14 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Checks drafts. `corpus_override` replaces every draft's configured corpus.
-pub fn check(paths: &[PathBuf], corpus_override: &[PathBuf]) -> Result<Vec<Checked>, UsageError> {
+/// Checks drafts. `corpus_override` replaces every draft's configured
+/// corpus. With `use_index`, the corpus is loaded through the on-disk index
+/// in the project's `.factcheck/` folder (see `cache`).
+pub fn check(
+    paths: &[PathBuf],
+    corpus_override: &[PathBuf],
+    use_index: bool,
+) -> Result<Vec<Checked>, UsageError> {
     let drafts = collect_drafts(paths)?;
     let mut corpora: HashMap<Vec<PathBuf>, Corpus> = HashMap::new();
     let mut out = Vec::new();
@@ -101,9 +108,10 @@ pub fn check(paths: &[PathBuf], corpus_override: &[PathBuf]) -> Result<Vec<Check
             corpus_override.to_vec()
         };
         if !corpora.contains_key(&dirs) {
-            let (corpus, _skipped) =
-                load::load_corpus(&dirs).map_err(|e| UsageError(e.to_string()))?;
-            corpora.insert(dirs.clone(), corpus);
+            let index = use_index.then(|| cache::index_path(&project.root, &dirs));
+            let loaded = cache::load_corpus(&dirs, index.as_deref(), |_, _| {})
+                .map_err(|e| UsageError(e.to_string()))?;
+            corpora.insert(dirs.clone(), loaded.corpus);
         }
         let corpus = &corpora[&dirs];
         let text = match read_draft(&draft) {

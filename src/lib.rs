@@ -6,6 +6,7 @@
 #![allow(clippy::single_range_in_vec_init)]
 // Citation planning takes the draft, its analysis, the sentence and the source.
 #![allow(clippy::too_many_arguments)]
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod engine;

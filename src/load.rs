@@ -89,8 +89,56 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// What identifies one version of a file on disk without reading it: its
+/// size, its modification and status-change times, and its inode. Tools
+/// that keep a file's modification time (rsync -t, cp -p) still change its
+/// status-change time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: u64,
+    pub changed: u64,
+    pub inode: u64,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        let nanos = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64)
+        };
+        #[cfg(unix)]
+        let (changed, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                (meta.ctime() as u64).wrapping_mul(1_000_000_000) + meta.ctime_nsec() as u64,
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed, inode) = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified: nanos(meta.modified()),
+            changed,
+            inode,
+        }
+    }
+
+    pub fn read(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
+    }
+}
+
 /// Reads one source file, or says why it is not a source.
 pub fn read_source(path: &Path) -> Result<String, String> {
+    read_stamped(path).map(|(text, _)| text)
+}
+
+/// Reads one source file with the stamp it had before it was read (so that
+/// a change made during the read shows as a different stamp next time).
+pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(format!(
@@ -99,7 +147,7 @@ pub fn read_source(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    text_of(bytes)
+    text_of(bytes).map(|t| (t, Stamp::of(&meta)))
 }
 
 /// Accepts UTF-8 text; refuses binary data and other encodings.
@@ -120,7 +168,7 @@ pub fn load_corpus(dirs: &[PathBuf]) -> Result<(Corpus, Vec<Skipped>), LoadError
     let files = list_sources(dirs)?;
     let (sources, skipped) = parse_files(&files, |_| {});
     let mut corpus = Corpus::new();
-    for s in sources {
+    for (s, _) in sources {
         corpus.insert(s);
     }
     for s in &skipped {
@@ -133,13 +181,14 @@ pub fn load_corpus(dirs: &[PathBuf]) -> Result<(Corpus, Vec<Skipped>), LoadError
 pub fn parse_files(
     files: &[PathBuf],
     progress: impl Fn(usize) + Sync,
-) -> (Vec<Source>, Vec<Skipped>) {
+) -> (Vec<(Source, Stamp)>, Vec<Skipped>) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
     let chunk = files.len().div_ceil(threads).max(1);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(Vec<Source>, Vec<Skipped>)> = std::thread::scope(|scope| {
+    type Part = (Vec<(Source, Stamp)>, Vec<Skipped>);
+    let results: Vec<Part> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
             .map(|part| {
@@ -149,8 +198,8 @@ pub fn parse_files(
                     let mut ok = Vec::new();
                     let mut bad = Vec::new();
                     for p in part {
-                        match read_source(p) {
-                            Ok(text) => ok.push(Source::parse(p, text)),
+                        match read_stamped(p) {
+                            Ok((text, stamp)) => ok.push((Source::parse(p, text), stamp)),
                             Err(reason) => bad.push(Skipped {
                                 path: p.clone(),
                                 reason,
@@ -173,7 +222,7 @@ pub fn parse_files(
         sources.extend(s);
         skipped.extend(k);
     }
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     (sources, skipped)
 }
 

@@ -26,6 +26,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Parse every source instead of reading unchanged ones from the
+        /// index in `.factcheck/` (and do not write that index).
+        #[arg(long)]
+        no_index: bool,
         /// Drafts, or folders of drafts.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
@@ -51,9 +55,10 @@ fn main() -> ExitCode {
         Some(Command::Check {
             corpus,
             format,
+            no_index,
             paths,
         }) => {
-            let results = match cli::check(&paths, &corpus) {
+            let results = match cli::check(&paths, &corpus, !no_index) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("factcheck-ls: {e}");

@@ -1,13 +1,17 @@
 //! The corpus: every source, plus the indexes the checker looks things up in.
 //! Adding, replacing or removing one source touches only that source's
-//! entries. No I/O happens here: callers hand in paths and text.
+//! entries. No I/O happens here: callers hand in paths and text, or the
+//! bytes of a saved index (see `crate::cache`), whose sources are decoded
+//! only when the checker first reads them.
 
 use super::figure::{Direction, Figure};
-use super::source::Source;
+use super::source::{Meta, Source};
 use super::text::Term;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// Index of a source in the corpus. Keys are not reused: a removed source's
 /// key stays empty until the corpus is compacted (which a new corpus
@@ -17,6 +21,123 @@ pub type SourceKey = usize;
 /// A figure of a source: (source, index into its figures).
 pub type FigureRef = (u32, u32);
 
+/// Bytes a saved index lives in (a memory map, or a buffer in tests).
+pub type Bytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// What every listing of sources needs, without the parsed text.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub path: PathBuf,
+    /// Assigned by the corpus (see `Corpus::assign_ids`).
+    pub id: String,
+    pub declared_id: Option<String>,
+    pub meta: Meta,
+}
+
+impl Head {
+    fn of(s: &Source) -> Head {
+        Head {
+            path: s.path.clone(),
+            id: s.id.clone(),
+            declared_id: s.declared_id.clone(),
+            meta: s.meta.clone(),
+        }
+    }
+
+    pub fn file_name(&self) -> String {
+        super::source::file_name(&self.path)
+    }
+
+    pub fn file_stem(&self) -> String {
+        super::source::file_stem(&self.path)
+    }
+
+    /// The id the file name gives: the name up to its first `_`.
+    pub fn default_id(&self) -> String {
+        super::source::default_id(&self.path)
+    }
+}
+
+/// A source read back from a saved index: everything the lookups need,
+/// and where its parsed form is kept.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub head: Head,
+    /// Its words as vocabulary ids.
+    pub ids: Vec<u32>,
+    /// Lookup keys of its figures (see `figure_keys`).
+    pub figure_keys: Vec<u32>,
+    /// Where, in the index bytes, its `Source` is encoded (postcard).
+    pub blob: Range<usize>,
+}
+
+impl Stored {
+    /// Are its ids all below `vocab_len`, and its figure keys well formed?
+    pub fn fits(&self, vocab_len: u32) -> bool {
+        self.ids.iter().all(|&i| i < vocab_len) && keys_fit(&self.figure_keys, vocab_len)
+    }
+}
+
+/// Word positions in a saved index: per term, a run of little-endian u32
+/// positions, found through an offsets table.
+struct SavedPostings {
+    bytes: Bytes,
+    offsets: Range<usize>,
+    positions: Range<usize>,
+    terms: usize,
+}
+
+impl SavedPostings {
+    fn u32_at(&self, at: usize) -> usize {
+        let b = (*self.bytes).as_ref();
+        u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")) as usize
+    }
+
+    fn span(&self, id: u32) -> Range<usize> {
+        let id = id as usize;
+        if id >= self.terms {
+            return 0..0;
+        }
+        let at = self.offsets.start + id * 4;
+        self.u32_at(at)..self.u32_at(at + 4)
+    }
+
+    fn len(&self, id: u32) -> usize {
+        self.span(id).len()
+    }
+
+    fn list(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let span = self.span(id);
+        let raw = &(*self.bytes).as_ref()
+            [self.positions.start + span.start * 4..self.positions.start + span.end * 4];
+        raw.chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+    }
+}
+
+impl std::fmt::Debug for SavedPostings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedPostings")
+            .field("terms", &self.terms)
+            .finish()
+    }
+}
+
+struct Slot {
+    head: Head,
+    /// Lookup keys of its figures (see `Corpus::figure_keys`).
+    figure_keys: Box<[u32]>,
+    source: OnceLock<Source>,
+    /// Where the source can be decoded from, for one read from an index.
+    blob: Option<(Bytes, Range<usize>)>,
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot").field("head", &self.head).finish()
+    }
+}
+
 /// The corpus. Removing a source only empties its slot: lists that name it
 /// are filtered as they are read (`figure` and `occurrences` skip empty
 /// slots), and the whole corpus is compacted once removed sources make up
@@ -24,13 +145,15 @@ pub type FigureRef = (u32, u32);
 /// source, however common its words are.
 #[derive(Debug, Default)]
 pub struct Corpus {
-    slots: Vec<Option<Source>>,
+    slots: Vec<Option<Slot>>,
     live: usize,
     by_path: HashMap<PathBuf, SourceKey>,
     by_id: HashMap<String, SourceKey>,
     /// Sources sharing a default id prefix, for collision handling.
     by_prefix: HashMap<String, Vec<SourceKey>>,
+    /// Words, and the stems figures are looked up by, with their ids.
     vocab: FxHashMap<Term, u32>,
+    terms: Vec<Term>,
     /// Vocabulary ids of each source's words.
     word_ids: Vec<Box<[u32]>>,
     /// Where each source's words start in one position space shared by all
@@ -39,16 +162,22 @@ pub struct Corpus {
     next_base: u32,
     /// Positions, in that shared space, of each vocabulary word.
     postings: Vec<Vec<u32>>,
-    figures_by_head: FxHashMap<Term, Vec<FigureRef>>,
-    figures_by_local: FxHashMap<Term, Vec<FigureRef>>,
+    /// Positions saved with an index, read in place, for the sources that
+    /// were inserted from it first; `postings` has the rest.
+    saved_postings: Option<SavedPostings>,
+    /// Figure lists by term id.
+    figures_by_head: FxHashMap<u32, Vec<FigureRef>>,
+    figures_by_local: FxHashMap<u32, Vec<FigureRef>>,
     /// Figures by the content words of their sentence.
-    by_context: FxHashMap<Term, Vec<FigureRef>>,
+    by_context: FxHashMap<u32, Vec<FigureRef>>,
     /// Figures of a change up or down, by unit and direction.
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
 }
 
 /// A word id that no source word has.
 pub const UNKNOWN_WORD: u32 = u32::MAX;
+
+const UNITS: [&str; 3] = ["count", "money", "percent"];
 
 impl Corpus {
     pub fn new() -> Self {
@@ -63,15 +192,43 @@ impl Corpus {
         self.live == 0
     }
 
+    /// The parsed source (decoded from the index on first use).
     pub fn get(&self, key: SourceKey) -> Option<&Source> {
-        self.slots.get(key).and_then(Option::as_ref)
+        let slot = self.slots.get(key)?.as_ref()?;
+        Some(slot.source.get_or_init(|| decode(slot)))
     }
 
+    pub fn head(&self, key: SourceKey) -> Option<&Head> {
+        Some(&self.slots.get(key)?.as_ref()?.head)
+    }
+
+    /// Every source, parsed (decoding all of a saved index: prefer `heads`).
     pub fn sources(&self) -> impl Iterator<Item = (SourceKey, &Source)> {
+        (0..self.slots.len()).filter_map(|k| self.get(k).map(|s| (k, s)))
+    }
+
+    /// Every source's path, id and metadata.
+    pub fn heads(&self) -> impl Iterator<Item = (SourceKey, &Head)> {
         self.slots
             .iter()
             .enumerate()
-            .filter_map(|(k, s)| s.as_ref().map(|s| (k, s)))
+            .filter_map(|(k, s)| s.as_ref().map(|s| (k, &s.head)))
+    }
+
+    /// How many sources have been decoded from a saved index so far.
+    pub fn decoded(&self) -> usize {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|s| s.blob.is_some() && s.source.get().is_some())
+            .count()
+    }
+
+    /// The saved-index bytes of a source read from one, unchanged since.
+    pub fn stored_blob(&self, key: SourceKey) -> Option<&[u8]> {
+        let slot = self.slots.get(key)?.as_ref()?;
+        let (bytes, range) = slot.blob.as_ref()?;
+        (*bytes).as_ref().as_ref().get(range.clone())
     }
 
     pub fn key_of_path(&self, path: &Path) -> Option<SourceKey> {
@@ -85,7 +242,7 @@ impl Corpus {
             .or_else(|| self.by_id.get(&id.to_lowercase()))
             .copied()
             .or_else(|| {
-                self.sources()
+                self.heads()
                     .find(|(_, s)| s.id.eq_ignore_ascii_case(id))
                     .map(|(k, _)| k)
             })
@@ -111,11 +268,11 @@ impl Corpus {
     /// The lists below may name figures of removed sources: read them
     /// through `figure`, which skips those.
     pub fn figures_with_head(&self, head: &str) -> &[FigureRef] {
-        Self::list(&self.figures_by_head, head)
+        self.list(&self.figures_by_head, head)
     }
 
     pub fn figures_with_local(&self, stem: &str) -> &[FigureRef] {
-        Self::list(&self.figures_by_local, stem)
+        self.list(&self.figures_by_local, stem)
     }
 
     pub fn figures_with_direction(&self, unit: &'static str, dir: Direction) -> &[FigureRef] {
@@ -126,18 +283,14 @@ impl Corpus {
 
     /// Figures whose sentence has this content word.
     pub fn figures_with_context(&self, stem: &str) -> &[FigureRef] {
-        Self::list(&self.by_context, stem)
+        self.list(&self.by_context, stem)
     }
 
-    fn list<'a>(map: &'a FxHashMap<Term, Vec<FigureRef>>, key: &str) -> &'a [FigureRef] {
+    fn list<'a>(&self, map: &'a FxHashMap<u32, Vec<FigureRef>>, key: &str) -> &'a [FigureRef] {
         Term::from_existing(key)
-            .and_then(|t| map.get(&t))
+            .and_then(|t| self.vocab.get(&t))
+            .and_then(|id| map.get(id))
             .map_or(&[], Vec::as_slice)
-    }
-
-    /// How often a vocabulary word occurs (removed sources included).
-    pub fn frequency(&self, id: u32) -> usize {
-        self.postings.get(id as usize).map_or(0, Vec::len)
     }
 
     /// Every place where word `a` is followed by word `b`: (source, position
@@ -147,13 +300,15 @@ impl Corpus {
         else {
             return Vec::new();
         };
-        let (list, offset) = if pa.len() <= pb.len() {
-            (pa, 0)
+        let saved = |id: u32| self.saved_postings.as_ref().map_or(0, |s| s.len(id));
+        let (id, list, offset) = if pa.len() + saved(a) <= pb.len() + saved(b) {
+            (a, pa, 0)
         } else {
-            (pb, 1)
+            (b, pb, 1)
         };
+        let from_index = self.saved_postings.iter().flat_map(|s| s.list(id));
         let mut out = Vec::new();
-        for &at in list {
+        for at in from_index.chain(list.iter().copied()) {
             let Some(start) = at.checked_sub(offset) else {
                 continue;
             };
@@ -170,6 +325,69 @@ impl Corpus {
         out
     }
 
+    /// The id of a term, added to the vocabulary if new.
+    fn intern(&mut self, t: Term) -> u32 {
+        let next = self.terms.len() as u32;
+        let id = *self.vocab.entry(t).or_insert(next);
+        if id == next {
+            self.terms.push(t);
+            self.postings.push(Vec::new());
+        }
+        id
+    }
+
+    /// A corpus whose vocabulary starts with these terms, in this order
+    /// (term `i` gets id `i`), as a saved index had it.
+    pub fn with_vocab(terms: impl IntoIterator<Item = Term>) -> Corpus {
+        let mut c = Corpus::new();
+        for t in terms {
+            if c.vocab.contains_key(&t) {
+                // A repeated term would shift every later id.
+                c.terms.push(Term::default());
+                c.postings.push(Vec::new());
+            } else {
+                c.intern(t);
+            }
+        }
+        c
+    }
+
+    /// Makes room for the words of sources about to be inserted (their ids),
+    /// so that a bulk load does not grow each word's list step by step.
+    pub fn reserve_words<'a>(&mut self, ids: impl Iterator<Item = &'a [u32]>) {
+        let mut counts = vec![0u32; self.postings.len()];
+        for list in ids {
+            for &i in list {
+                if let Some(c) = counts.get_mut(i as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        for (list, n) in self.postings.iter_mut().zip(counts) {
+            list.reserve_exact(n as usize);
+        }
+    }
+
+    /// The vocabulary from id `from` on, in id order.
+    pub fn vocab_from(&self, from: u32) -> &[Term] {
+        self.terms.get(from as usize..).unwrap_or(&[])
+    }
+
+    pub fn vocab_len(&self) -> u32 {
+        self.terms.len() as u32
+    }
+
+    /// Lookup keys of a source's figures, as vocabulary ids, flat: per
+    /// figure `head+1 (0: none)`, `direction code`, `n`, `n` local ids, `m`,
+    /// `m` context ids. Saved with the source so that reading an index
+    /// back does not decode the figures.
+    pub fn figure_keys(&self, key: SourceKey) -> &[u32] {
+        self.slots
+            .get(key)
+            .and_then(Option::as_ref)
+            .map_or(&[], |s| &s.figure_keys[..])
+    }
+
     /// Adds or replaces the source at `path`. Returns its key.
     pub fn upsert(&mut self, path: &Path, text: String) -> SourceKey {
         self.remove(path);
@@ -179,105 +397,212 @@ impl Corpus {
 
     /// Adds an already parsed source (parsing can run on other threads).
     pub fn insert(&mut self, mut source: Source) -> SourceKey {
-        if self.by_path.contains_key(&source.path) {
-            let p = source.path.clone();
+        let words = std::mem::take(&mut source.words);
+        let ids = words.iter().map(|w| self.intern(*w)).collect();
+        let mut keys = Vec::new();
+        for f in &source.figures {
+            keys.push(f.head.map_or(0, |h| self.intern(h) + 1));
+            keys.push(direction_code(f));
+            keys.push(f.local.len() as u32);
+            for l in &f.local {
+                keys.push(self.intern(*l));
+            }
+            keys.push(f.context.len() as u32);
+            for c in &f.context {
+                keys.push(self.intern(*c));
+            }
+        }
+        let slot = Slot {
+            head: Head::of(&source),
+            figure_keys: keys.into_boxed_slice(),
+            source: OnceLock::from(source),
+            blob: None,
+        };
+        self.insert_slot(slot, ids, true)
+    }
+
+    /// Adds a source read from a saved index whose vocabulary this corpus
+    /// was made with (`with_vocab`). `None` if its ids do not fit.
+    /// With `positions_saved`, its word positions are in the postings the
+    /// index saved (see `attach_postings`) and are not listed again.
+    pub fn insert_stored(
+        &mut self,
+        stored: Stored,
+        bytes: &Bytes,
+        positions_saved: bool,
+    ) -> Option<SourceKey> {
+        if !stored.fits(self.terms.len() as u32) {
+            return None;
+        }
+
+        let slot = Slot {
+            head: stored.head,
+            figure_keys: stored.figure_keys.into_boxed_slice(),
+            source: OnceLock::new(),
+            blob: Some((bytes.clone(), stored.blob)),
+        };
+        Some(self.insert_slot(slot, stored.ids, !positions_saved))
+    }
+
+    /// Uses word positions saved with an index: `offsets` holds `terms + 1`
+    /// little-endian u32 offsets into `positions`. They must cover exactly
+    /// the sources inserted so far, inserted with `positions_saved`, in the
+    /// order they were saved. False (and not used) if they do not fit.
+    pub fn attach_postings(
+        &mut self,
+        bytes: &Bytes,
+        offsets: Range<usize>,
+        positions: Range<usize>,
+    ) -> bool {
+        let raw = (**bytes).as_ref();
+        let (Some(off), Some(_)) = (raw.get(offsets.clone()), raw.get(positions.clone())) else {
+            return false;
+        };
+        if off.len() % 4 != 0 || positions.len() % 4 != 0 || off.len() < 4 {
+            return false;
+        }
+        let terms = off.len() / 4 - 1;
+        let mut prev = 0;
+        for c in off.chunks_exact(4) {
+            let v = u32::from_le_bytes(c.try_into().expect("4 bytes")) as usize;
+            if v < prev {
+                return false;
+            }
+            prev = v;
+        }
+        if prev != positions.len() / 4 || terms > self.terms.len() {
+            return false;
+        }
+        self.saved_postings = Some(SavedPostings {
+            bytes: bytes.clone(),
+            offsets,
+            positions,
+            terms,
+        });
+        true
+    }
+
+    fn insert_slot(&mut self, slot: Slot, ids: Vec<u32>, list_positions: bool) -> SourceKey {
+        if self.by_path.contains_key(&slot.head.path) {
+            let p = slot.head.path.clone();
             self.remove(&p);
         }
-        let words = std::mem::take(&mut source.words);
-        if self.next_base as usize + words.len() > u32::MAX as usize {
+        if self.next_base as usize + ids.len() > u32::MAX as usize {
             self.compact();
         }
         let key = self.slots.len();
         let k32 = key as u32;
         let base = self.next_base;
-        let mut ids = Vec::with_capacity(words.len());
-        for (pos, w) in words.iter().enumerate() {
-            let next = self.vocab.len() as u32;
-            let id = *self.vocab.entry(*w).or_insert(next);
-            if id as usize == self.postings.len() {
-                self.postings.push(Vec::new());
-            }
+        let listed = if list_positions { &ids[..] } else { &[][..] };
+        for (pos, &id) in listed.iter().enumerate() {
             // Past u32 even after compaction (4 billion words), the source
             // is still checked for figures but not found by quotes.
-            if let Some(at) = base.checked_add(pos as u32) {
-                self.postings[id as usize].push(at);
+            if let (Some(at), Some(list)) = (
+                base.checked_add(pos as u32),
+                self.postings.get_mut(id as usize),
+            ) {
+                list.push(at);
             }
-            ids.push(id);
         }
         self.next_base = base.saturating_add(ids.len() as u32);
-        for (i, f) in source.figures.iter().enumerate() {
-            let r = (k32, i as u32);
-            if let Some(h) = f.head {
-                self.figures_by_head.entry(h).or_default().push(r);
+        let figure_keys = &slot.figure_keys;
+        let mut at = 0;
+        let mut figure = 0u32;
+        let take = |at: &mut usize| {
+            let v = figure_keys[*at];
+            *at += 1;
+            v
+        };
+        while at < figure_keys.len() {
+            let r = (k32, figure);
+            figure += 1;
+            let head = take(&mut at);
+            if head > 0 {
+                self.figures_by_head.entry(head - 1).or_default().push(r);
             }
-            for l in &f.local {
-                self.figures_by_local.entry(*l).or_default().push(r);
+            let dir = take(&mut at);
+            if dir > 0 {
+                let unit = UNITS[((dir - 1) / 2) as usize];
+                let d = if dir % 2 == 1 {
+                    Direction::Up
+                } else {
+                    Direction::Down
+                };
+                self.by_direction.entry((unit, d)).or_default().push(r);
             }
-            for c in &f.context {
-                self.by_context.entry(*c).or_default().push(r);
+            let n = take(&mut at) as usize;
+            for _ in 0..n {
+                let t = take(&mut at);
+                self.figures_by_local.entry(t).or_default().push(r);
             }
-            if let Some(dir) = f.direction {
-                self.by_direction
-                    .entry((f.unit.name(), dir))
-                    .or_default()
-                    .push(r);
+            let m = take(&mut at) as usize;
+            for _ in 0..m {
+                let t = take(&mut at);
+                self.by_context.entry(t).or_default().push(r);
             }
         }
         self.word_ids.push(ids.into_boxed_slice());
         self.base.push(base);
-        self.by_path.insert(source.path.clone(), key);
-        let prefix = source.default_id();
-        self.slots.push(Some(source));
+        self.by_path.insert(slot.head.path.clone(), key);
+        let prefix = slot.head.default_id();
+        self.slots.push(Some(slot));
         self.live += 1;
         self.by_prefix.entry(prefix.clone()).or_default().push(key);
         self.assign_ids(&prefix);
         key
     }
 
-    /// Removes the source at `path`, if present.
-    pub fn remove(&mut self, path: &Path) -> Option<Source> {
-        let key = self.by_path.remove(path)?;
-        let source = self.slots[key].take()?;
+    /// Removes the source at `path`; false if there was none.
+    pub fn remove(&mut self, path: &Path) -> bool {
+        let Some(key) = self.by_path.remove(path) else {
+            return false;
+        };
+        let Some(slot) = self.slots[key].take() else {
+            return false;
+        };
         self.live -= 1;
         self.word_ids[key] = Box::default();
-        let prefix = source.default_id();
+        let prefix = slot.head.default_id();
         if let Some(v) = self.by_prefix.get_mut(&prefix) {
             v.retain(|k| *k != key);
             if v.is_empty() {
                 self.by_prefix.remove(&prefix);
             }
         }
-        self.by_id.retain(|_, k| *k != key);
+        Self::forget_id(&mut self.by_id, &slot.head.id, key);
         self.assign_ids(&prefix);
         if self.slots.len() >= 64 && self.live * 2 < self.slots.len() {
             self.compact();
         }
-        Some(source)
+        true
     }
 
     /// Rebuilds the lists without removed sources. Keys change.
     pub fn compact(&mut self) {
-        let mut old = std::mem::take(self);
+        let old = std::mem::take(self);
         let mut fresh = Corpus {
-            vocab: std::mem::take(&mut old.vocab),
+            vocab: old.vocab,
+            terms: old.terms,
             ..Corpus::default()
         };
-        fresh.postings.resize_with(fresh.vocab.len(), Vec::new);
-        let mut terms = vec![Term::default(); fresh.vocab.len()];
-        for (t, id) in &fresh.vocab {
-            terms[*id as usize] = *t;
-        }
+        fresh.postings.resize_with(fresh.terms.len(), Vec::new);
+        let mut word_ids = old.word_ids;
         for (key, slot) in old.slots.into_iter().enumerate() {
-            if let Some(mut s) = slot {
-                s.words = old.word_ids[key]
-                    .iter()
-                    .map(|&i| terms[i as usize])
-                    .collect();
-                fresh.insert(s);
+            if let Some(slot) = slot {
+                let ids = std::mem::take(&mut word_ids[key]).into_vec();
+                fresh.insert_slot(slot, ids, true);
             }
         }
-        // Words no source has any more keep their ids, with empty lists.
         *self = fresh;
+    }
+
+    /// Drops `id` (as written and lower-cased) if it names source `key`.
+    fn forget_id(by_id: &mut HashMap<String, SourceKey>, id: &str, key: SourceKey) {
+        for id in [id.to_string(), id.to_lowercase()] {
+            if by_id.get(&id) == Some(&key) {
+                by_id.remove(&id);
+            }
+        }
     }
 
     /// Gives each source of a prefix group its id: the declared id if any;
@@ -290,26 +615,84 @@ impl Corpus {
             .filter(|k| {
                 self.slots[**k]
                     .as_ref()
-                    .is_some_and(|s| s.declared_id.is_none())
+                    .is_some_and(|s| s.head.declared_id.is_none())
             })
             .count();
         for k in keys {
-            let Some(s) = self.slots[k].as_mut() else {
+            let Some(slot) = self.slots[k].as_mut() else {
                 continue;
             };
-            let id = match &s.declared_id {
+            let id = match &slot.head.declared_id {
                 Some(d) => d.clone(),
-                None if undeclared > 1 => s.file_stem(),
+                None if undeclared > 1 => slot.head.file_stem(),
                 None => prefix.to_string(),
             };
-            if s.id != id {
-                self.by_id.retain(|_, v| *v != k);
+            if slot.head.id != id {
+                let old = std::mem::take(&mut slot.head.id);
+                Self::forget_id(&mut self.by_id, &old, k);
             }
-            s.id = id.clone();
+            slot.head.id = id.clone();
+            if let Some(s) = slot.source.get_mut() {
+                s.id = id.clone();
+            }
             self.by_id.insert(id.to_lowercase(), k);
             self.by_id.insert(id, k);
         }
     }
+}
+
+fn direction_code(f: &Figure) -> u32 {
+    match f.direction {
+        None => 0,
+        Some(d) => {
+            let unit = UNITS.iter().position(|u| *u == f.unit.name()).unwrap_or(0) as u32;
+            1 + unit * 2 + u32::from(d == Direction::Down)
+        }
+    }
+}
+
+/// Do flat figure keys parse, with every id below `n`?
+fn keys_fit(keys: &[u32], n: u32) -> bool {
+    let mut it = keys.iter().copied();
+    let ids = |count: u32, it: &mut std::iter::Copied<std::slice::Iter<u32>>| {
+        (0..count).all(|_| it.next().is_some_and(|i| i < n))
+    };
+    while let Some(head) = it.next() {
+        let (Some(dir), Some(local)) = (it.next(), it.next()) else {
+            return false;
+        };
+        if head > n || dir > (UNITS.len() * 2) as u32 || !ids(local, &mut it) {
+            return false;
+        }
+        let Some(context) = it.next() else {
+            return false;
+        };
+        if !ids(context, &mut it) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Decodes a source saved in an index. The bytes were checked against
+/// their checksum when the index was opened and were written by this very
+/// engine (the index records its build), so this does not fail in practice;
+/// if it does, the source is left empty and the reason logged.
+fn decode(slot: &Slot) -> Source {
+    let decoded = slot.blob.as_ref().and_then(|(bytes, range)| {
+        let raw = (**bytes).as_ref().get(range.clone())?;
+        let s: Source = postcard::from_bytes(raw).ok()?;
+        s.inconsistency(s.word_spans.len()).is_none().then_some(s)
+    });
+    let mut s = decoded.unwrap_or_else(|| {
+        tracing::error!(
+            "the saved index entry of {} does not decode; it is ignored until the file changes",
+            slot.head.path.display()
+        );
+        Source::parse(&slot.head.path, String::new())
+    });
+    s.id = slot.head.id.clone();
+    s
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 use super::text::{self, lex, normalize_word, stem, Term, Token, TokenKind};
 use std::ops::Range;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Unit {
     Count,
     /// Money, with the currency symbol or word as written (`$`, `€`, `dollars`).
@@ -38,7 +39,7 @@ fn currency(s: &str) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     Hour,
@@ -62,7 +63,7 @@ impl Period {
 }
 
 /// The word that made a figure approximate or bounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Qualifier {
     Exact,
@@ -82,7 +83,7 @@ pub enum Qualifier {
 
 /// What the figure is: a count that happened, a goal, a capacity, or a plan.
 /// Figures in different frames are never compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Frame {
     Actual,
@@ -92,7 +93,7 @@ pub enum Frame {
 }
 
 /// "a dozen **of the 25** directors": the dozen is a part, the 25 the whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Plain,
@@ -101,7 +102,7 @@ pub enum Role {
 }
 
 /// Which end of a change a figure is: "from $2.25 to $2.75".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     None,
@@ -110,7 +111,7 @@ pub enum Side {
 }
 
 /// The direction of a change a figure measures ("down 18%", "rose 5%").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Up,
@@ -118,7 +119,7 @@ pub enum Direction {
 }
 
 /// A numeric interval with open or closed ends.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Interval {
     pub lo: f64,
     pub hi: f64,
@@ -169,7 +170,7 @@ impl Interval {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
     /// Qualifier, number, scale word and unit: "more than $1.5 million".
     pub span: Range<usize>,
@@ -184,7 +185,6 @@ pub struct Figure {
     pub band: Interval,
     /// The size of the last significant digit as written (25 → 1, 1,500 → 100).
     pub step: f64,
-    #[serde(serialize_with = "unit_name")]
     pub unit: Unit,
     pub per: Option<Period>,
     /// The counted noun phrase as written ("field offices", "arrests per day").
@@ -208,10 +208,6 @@ pub struct Figure {
     /// Content stems of its sentence.
     pub context: Vec<Term>,
     pub sentence: Range<usize>,
-}
-
-fn unit_name<S: serde::Serializer>(u: &Unit, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(u.name())
 }
 
 impl Figure {

@@ -4,7 +4,7 @@
 use super::text::{is_stopword, lex, normalize_word, word_term, Term, Token, TokenKind};
 use std::ops::Range;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// From the opening mark to the closing mark, inclusive. A quote that
     /// runs across paragraphs spans all of them.
@@ -14,7 +14,7 @@ pub struct Quote {
     pub speaker: Option<Speaker>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Speaker {
     /// "Tricia McLaughlin", or a description such as "one federal official".
     pub name: String,

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub title: Option<String>,
     pub outlet: Option<String>,
@@ -19,9 +19,12 @@ pub struct Meta {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+/// Serialisable for the on-disk index; the corpus assigns `id` and keeps
+/// `words` as vocabulary ids, so neither is written.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Assigned by the corpus (see `Corpus::assign_ids`).
+    #[serde(skip)]
     pub id: String,
     /// `id:` from front matter, which wins over the file name.
     pub declared_id: Option<String>,
@@ -34,6 +37,7 @@ pub struct Source {
     pub quotes: Vec<Quote>,
     /// Every word of the prose, normalised, in order. The corpus turns them
     /// into vocabulary ids when the source is inserted and drops this list.
+    #[serde(skip)]
     pub words: Vec<Term>,
     /// The byte span of each word (kept for the life of the source).
     pub word_spans: Vec<(u32, u32)>,
@@ -104,6 +108,40 @@ impl Source {
         a as usize..b as usize
     }
 
+    /// Why this source's spans do not fit its text, if they do not (for a
+    /// source read back from an index file, with `words` word ids).
+    pub fn inconsistency(&self, words: usize) -> Option<&'static str> {
+        let fits = |r: &Range<usize>| {
+            r.start <= r.end
+                && r.end <= self.text.len()
+                && self.text.is_char_boundary(r.start)
+                && self.text.is_char_boundary(r.end)
+        };
+        let spans = self.blocks.iter().chain(&self.sentences).cloned();
+        let figures = self
+            .figures
+            .iter()
+            .flat_map(|f| [f.span.clone(), f.noun_span.clone(), f.sentence.clone()]);
+        let quotes = self.quotes.iter().flat_map(|q| {
+            q.pieces
+                .iter()
+                .cloned()
+                .chain([q.span.clone()])
+                .chain(q.speaker.iter().map(|s| s.span.clone()))
+        });
+        let words_fit = self
+            .word_spans
+            .iter()
+            .all(|&(a, b)| fits(&(a as usize..b as usize)));
+        if self.word_spans.len() != words {
+            Some("word count differs from its word spans")
+        } else if !words_fit || !spans.chain(figures).chain(quotes).all(|r| fits(&r)) {
+            Some("a span outside its text")
+        } else {
+            None
+        }
+    }
+
     /// The block (paragraph) word `i` belongs to.
     pub fn word_block(&self, i: usize) -> usize {
         let start = self.word_spans.get(i).map_or(usize::MAX, |w| w.0 as usize);
@@ -118,22 +156,15 @@ impl Source {
 
     /// The id the file name gives: the name up to its first `_`.
     pub fn default_id(&self) -> String {
-        let stem = self.file_stem();
-        stem.split('_').next().unwrap_or(&stem).to_string()
+        default_id(&self.path)
     }
 
     pub fn file_stem(&self) -> String {
-        self.path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        file_stem(&self.path)
     }
 
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        file_name(&self.path)
     }
 
     /// "CNN, 2025-10-27" — outlet and date, for labels.
@@ -153,6 +184,24 @@ impl Source {
             .cloned()
             .unwrap_or(pos..pos)
     }
+}
+
+/// The id a file name gives: the name up to its first `_`.
+pub fn default_id(path: &Path) -> String {
+    let stem = file_stem(path);
+    stem.split('_').next().unwrap_or(&stem).to_string()
+}
+
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Paragraph blocks of a plain-text source: split at blank lines, and at

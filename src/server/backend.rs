@@ -7,7 +7,6 @@ use super::features::{self, Ctx};
 use super::workspace::{project_root, read, write, Workspace};
 use crate::config::{CitationStyle, Settings, CONFIG_FILE};
 use crate::engine::check::{analyze, Analysis};
-use crate::engine::corpus::Corpus;
 use crate::engine::verdict::Code;
 use crate::load;
 use crate::protocol::diagnostic::to_diagnostics;
@@ -313,18 +312,11 @@ impl State {
             let dirs = ws.corpus_dirs(&read(&state.client_settings));
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
             let d2 = dirs.clone();
+            let index_path = crate::cache::index_path(&ws.root, &dirs);
             let job = tokio::task::spawn_blocking(move || {
-                let files = load::list_sources(&d2)?;
-                let total = files.len();
-                let _ = tx.send((0, total));
-                let (sources, skipped) = load::parse_files(&files, |done| {
+                crate::cache::load_corpus(&d2, Some(&index_path), |done, total| {
                     let _ = tx.send((done, total));
-                });
-                let mut corpus = Corpus::new();
-                for s in sources {
-                    corpus.insert(s);
-                }
-                Ok::<_, load::LoadError>((corpus, skipped))
+                })
             });
             let token = if state.progress.load(Ordering::SeqCst) {
                 let t = NumberOrString::String(format!(
@@ -389,19 +381,19 @@ impl State {
             };
             let (result, ()) = tokio::join!(job, reporter);
             let message = match result {
-                Ok(Ok((corpus, skipped))) => {
-                    for s in &skipped {
-                        tracing::warn!("skipping source {}: {}", s.path.display(), s.reason);
-                    }
-                    let n = corpus.len();
-                    ws.update(|c| *c = corpus);
+                Ok(Ok(loaded)) => {
+                    let n = loaded.corpus.len();
+                    ws.update(|c| *c = loaded.corpus);
+                    *lock(&ws.index_file) = loaded.index;
                     *write(&ws.dirs) = dirs.clone();
                     ws.indexed.store(true, Ordering::SeqCst);
                     state.apply_open_sources(&ws);
                     tracing::info!(
-                        "indexed {n} sources for {} ({} skipped)",
+                        "indexed {n} sources for {} ({} from the saved index, {} parsed, {} skipped)",
                         ws.root.display(),
-                        skipped.len()
+                        loaded.reused,
+                        loaded.parsed,
+                        loaded.skipped.len()
                     );
                     format!("{n} sources")
                 }
@@ -499,10 +491,15 @@ impl State {
             let w = ws.clone();
             let job = tokio::task::spawn_blocking(move || {
                 let mut parsed: Vec<(PathBuf, Option<crate::engine::source::Source>)> = Vec::new();
+                let mut changed = Vec::new();
+                let mut removed = Vec::new();
                 for path in paths {
                     let source = if path.exists() {
-                        match load::read_source(&path) {
-                            Ok(text) => Some(crate::engine::source::Source::parse(&path, text)),
+                        match load::read_stamped(&path) {
+                            Ok((text, stamp)) => {
+                                changed.push((path.clone(), stamp));
+                                Some(crate::engine::source::Source::parse(&path, text))
+                            }
                             Err(reason) => {
                                 tracing::warn!("skipping source {}: {reason}", path.display());
                                 None
@@ -511,9 +508,12 @@ impl State {
                     } else {
                         None
                     };
+                    if source.is_none() {
+                        removed.push(path.clone());
+                    }
                     parsed.push((path, source));
                 }
-                for chunk in parsed.chunks_mut(32) {
+                for chunk in parsed.chunks_mut(8) {
                     w.update(|corpus| {
                         for (path, source) in chunk.iter_mut() {
                             match source.take() {
@@ -526,6 +526,12 @@ impl State {
                             }
                         }
                     });
+                }
+                if let Some(file) = lock(&w.index_file).as_mut() {
+                    let corpus = read(&w.corpus);
+                    if let Err(e) = file.append(&corpus, &changed, &removed) {
+                        tracing::warn!("cannot update the index {}: {e}", file.path.display());
+                    }
                 }
                 tracing::info!("re-indexed {} changed files", parsed.len());
             });

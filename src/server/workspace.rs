@@ -2,12 +2,13 @@
 //! its corpus. Each workspace folder (or folder with a factcheck.toml) has
 //! its own.
 
+use crate::cache::IndexFile;
 use crate::config::{Project, Settings};
 use crate::engine::corpus::Corpus;
 use crate::load;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 pub struct Workspace {
     pub root: PathBuf,
@@ -19,6 +20,8 @@ pub struct Workspace {
     /// The corpus folders the index was built from.
     pub dirs: RwLock<Vec<PathBuf>>,
     pub indexed: AtomicBool,
+    /// The on-disk index the corpus was loaded through, kept up to date.
+    pub index_file: Mutex<Option<IndexFile>>,
     /// Bumped on every change to the corpus, so that cached analyses made
     /// against an older corpus are not reused.
     pub generation: AtomicU64,
@@ -43,6 +46,7 @@ impl Workspace {
             corpus: RwLock::new(Corpus::new()),
             dirs: RwLock::new(Vec::new()),
             indexed: AtomicBool::new(false),
+            index_file: Mutex::new(None),
             generation: AtomicU64::new(0),
         }
     }

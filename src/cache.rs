@@ -1,0 +1,697 @@
+//! The on-disk index: parsed sources saved under `<project>/.factcheck/`,
+//! so that a restart reads them back instead of parsing every file again.
+//! The folder is a cache: deleting it only costs one full re-index.
+//!
+//! One file per set of corpus folders. After a header (magic, format
+//! version, fingerprint of the engine that wrote it) come records, each
+//! `kind u8 | length u32 | crc32 u32 | payload`: the corpus folders, the
+//! vocabulary (words and stems in id order, appended as it grows), batches
+//! of sources, and paths of removed sources. A batch holds, per source, what
+//! the lookups need (path, id, metadata, the stamp of its file, its words
+//! as vocabulary ids, the lookup keys of its figures), then the parsed
+//! sources themselves (postcard), which the corpus decodes from the memory
+//! map only when a check first reads one. A change appends records; the
+//! file is rewritten whole once superseded entries make up half of it.
+//!
+//! A file from another engine build, with a bad checksum, a truncated record
+//! or an entry that does not fit its text is not used: the index is rebuilt
+//! from the files and the reason logged. A source whose file stamp changed is
+//! parsed again; only unchanged files are taken from the index.
+
+use crate::engine::corpus::{Bytes, Corpus, Head, SourceKey, Stored};
+use crate::engine::source::Meta;
+use crate::engine::text::Term;
+use crate::load::{self, LoadError, Skipped, Stamp};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The cache folder, inside the project root.
+pub const FOLDER: &str = ".factcheck";
+const MAGIC: &[u8; 8] = b"FCINDEX\n";
+/// Bumped when the layout of the file changes.
+const FORMAT: u32 = 1;
+/// Changes with every change to the engine's code (see build.rs): what the
+/// parser makes of a file can change with it.
+const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
+const HEADER: usize = 8 + 4 + 16;
+/// Sources per record: records are decoded in parallel.
+const BATCH: usize = 256;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Dirs = 1,
+    Vocab = 2,
+    Sources = 3,
+    Removed = 4,
+    Blobs = 5,
+    Postings = 6,
+}
+
+impl Kind {
+    fn from(b: u8) -> Option<Kind> {
+        Some(match b {
+            1 => Kind::Dirs,
+            2 => Kind::Vocab,
+            3 => Kind::Sources,
+            4 => Kind::Removed,
+            5 => Kind::Blobs,
+            6 => Kind::Postings,
+            _ => return None,
+        })
+    }
+}
+
+/// One source of a batch, without its parsed form.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Entry {
+    path: PathBuf,
+    declared_id: Option<String>,
+    meta: Meta,
+    stamp: Stamp,
+    ids: Vec<u32>,
+    figure_keys: Vec<u32>,
+    /// Where its parsed source is in the file: offset and length, inside
+    /// an earlier blob record.
+    blob: (u64, u32),
+}
+
+/// What an index file holds once its records are applied in order.
+struct Saved {
+    bytes: Bytes,
+    vocab: Vec<Term>,
+    entries: HashMap<PathBuf, (Stored, Stamp)>,
+    /// Entries replaced or removed by later records.
+    superseded: usize,
+    /// Where the word positions of the entries are (offsets table, then
+    /// positions), when the file ends with them: nothing appended since.
+    postings: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+/// An index file in use: appended to as sources change.
+#[derive(Debug)]
+pub struct IndexFile {
+    pub path: PathBuf,
+    dirs: Vec<PathBuf>,
+    /// Vocabulary terms the file has (ids below this).
+    vocab_len: u32,
+    /// Entries that later records replaced or removed.
+    superseded: usize,
+}
+
+/// The result of loading a corpus through its index.
+pub struct Loaded {
+    pub corpus: Corpus,
+    pub skipped: Vec<Skipped>,
+    /// The index file, when it could be written.
+    pub index: Option<IndexFile>,
+    /// Sources taken from the index without parsing.
+    pub reused: usize,
+    /// Sources parsed from their files.
+    pub parsed: usize,
+    /// Why a saved index was not used, if one was there.
+    pub rebuilt: Option<String>,
+}
+
+/// Where the index of these corpus folders lives under `root`.
+pub fn index_path(root: &Path, dirs: &[PathBuf]) -> PathBuf {
+    let mut h = crc32fast::Hasher::new();
+    for d in dirs {
+        h.update(d.as_os_str().as_encoded_bytes());
+        h.update(b"\0");
+    }
+    root.join(FOLDER)
+        .join(format!("index-{:08x}.bin", h.finalize()))
+}
+
+/// Loads the sources under `dirs`, taking unchanged ones from the index at
+/// `index` (when given) and writing the index back. `progress(done, total)`
+/// is told how many files are done.
+pub fn load_corpus(
+    dirs: &[PathBuf],
+    index: Option<&Path>,
+    progress: impl Fn(usize, usize) + Sync,
+) -> Result<Loaded, LoadError> {
+    let clock = std::time::Instant::now();
+    // Listing the folders and reading the index overlap; so do the stats.
+    let (files, read_result) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| index.map(|p| (p, read(p, dirs))));
+        let files = load::list_sources(dirs);
+        (files, reader.join())
+    });
+    let files = files?;
+    let total = files.len();
+    let listed = clock.elapsed();
+    let mut rebuilt = None;
+    let saved = match read_result {
+        Ok(Some((_, Ok(saved)))) => saved,
+        Ok(Some((p, Err(why)))) => {
+            tracing::warn!("not using the index {}: {why}; rebuilding it", p.display());
+            rebuilt = Some(why);
+            None
+        }
+        Ok(None) => None,
+        Err(_) => {
+            tracing::error!("reading the index panicked; rebuilding it");
+            rebuilt = Some("reading it failed".to_string());
+            None
+        }
+    };
+    let (bytes, vocab, mut entries, superseded, saved_postings) = match saved {
+        Some(s) => (Some(s.bytes), s.vocab, s.entries, s.superseded, s.postings),
+        None => (None, Vec::new(), HashMap::new(), 0, None),
+    };
+    let saved_count = entries.len();
+    let read_at = clock.elapsed();
+    let stamps_now = on_all_cores(&files, |f| {
+        entries.contains_key(f).then(|| Stamp::read(f)).flatten()
+    })
+    .unwrap_or_else(|| vec![None; files.len()]);
+    let mut reused: Vec<Stored> = Vec::new();
+    let mut to_parse = Vec::new();
+    let mut stale = 0;
+    for (f, now) in files.iter().zip(stamps_now) {
+        match entries.remove(f) {
+            Some((e, stamp)) if now == Some(stamp) => reused.push(e),
+            found => {
+                stale += usize::from(found.is_some());
+                to_parse.push(f.clone());
+            }
+        }
+    }
+    // Entries left are files that are gone.
+    let dropped: Vec<PathBuf> = entries.into_keys().collect();
+    let first = reused.len();
+    let stat_at = clock.elapsed();
+    progress(first, total);
+    let (parsed, skipped) = load::parse_files(&to_parse, |done| progress(first + done, total));
+    for s in &skipped {
+        tracing::warn!("skipping source {}: {}", s.path.display(), s.reason);
+    }
+    let parsed_at = clock.elapsed();
+    let mut corpus = Corpus::with_vocab(vocab);
+    let saved_vocab = corpus.vocab_len();
+    // The saved word positions hold when every entry is used, in the order
+    // they were written (by path, as here) and nothing was appended since.
+    let positions_saved = saved_postings.is_some()
+        && superseded == 0
+        && stale == 0
+        && dropped.is_empty()
+        && reused.len() == saved_count;
+    if !positions_saved {
+        corpus.reserve_words(reused.iter().map(|e| &e.ids[..]));
+    }
+    let mut stamps: Vec<(PathBuf, Stamp)> = Vec::new();
+    // Sources from the index first, then new ones, each in path order.
+    for e in reused {
+        let path = e.head.path.clone();
+        let inserted = bytes
+            .as_ref()
+            .and_then(|b| corpus.insert_stored(e, b, positions_saved));
+        if inserted.is_none() {
+            // `read` checked the entries with the same test; parse the file
+            // rather than lose the source if this ever differs.
+            tracing::error!("index entry of {} does not fit; parsing it", path.display());
+            if let Ok((text, stamp)) = load::read_stamped(&path) {
+                stamps.push((path.clone(), stamp));
+                corpus.insert(crate::engine::source::Source::parse(&path, text));
+            }
+        }
+    }
+    if positions_saved {
+        let attached = match (bytes.as_ref(), saved_postings) {
+            (Some(b), Some((offsets, positions))) => corpus.attach_postings(b, offsets, positions),
+            _ => false,
+        };
+        if !attached {
+            // Compacting lists every position again.
+            tracing::warn!("the saved word positions do not fit; listing them again");
+            corpus.compact();
+        }
+    }
+    for (s, stamp) in parsed {
+        stamps.push((s.path.clone(), stamp));
+        corpus.insert(s);
+    }
+    let n_parsed = stamps.len();
+    tracing::info!(
+        "loaded {} sources ({first} from the index, {n_parsed} parsed): listed in {listed:?}, \
+         index read by {read_at:?}, files checked by {stat_at:?}, parsed by {parsed_at:?}, \
+         inserted by {:?}",
+        corpus.len(),
+        clock.elapsed()
+    );
+    let index = index.and_then(|path| {
+        let garbage = superseded + dropped.len() + stale;
+        let result = if saved_count == 0 || garbage * 2 > corpus.len() {
+            write_full(path, dirs, &corpus, &stamps_of(&corpus, &stamps))
+        } else {
+            let mut file = IndexFile {
+                path: path.to_path_buf(),
+                dirs: dirs.to_vec(),
+                vocab_len: saved_vocab,
+                superseded,
+            };
+            file.append(&corpus, &stamps, &dropped).map(|()| file)
+        };
+        result
+            .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
+            .ok()
+    });
+    Ok(Loaded {
+        corpus,
+        skipped,
+        index,
+        reused: first,
+        parsed: n_parsed,
+        rebuilt,
+    })
+}
+
+/// `f` over `items` on all cores, in order; `None` if a thread panicked.
+fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Option<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for p in parts {
+            out.extend(p.join().ok()?);
+        }
+        Some(out)
+    })
+}
+
+/// Stamps for every source of the corpus: the fresh ones given, the others
+/// read from disk (they were just checked against their saved stamps).
+fn stamps_of(corpus: &Corpus, fresh: &[(PathBuf, Stamp)]) -> Vec<(PathBuf, Stamp)> {
+    let fresh: HashMap<&Path, Stamp> = fresh.iter().map(|(p, s)| (p.as_path(), *s)).collect();
+    corpus
+        .heads()
+        .filter_map(|(_, s)| {
+            let stamp = fresh
+                .get(s.path.as_path())
+                .copied()
+                .or_else(|| Stamp::read(&s.path))?;
+            Some((s.path.clone(), stamp))
+        })
+        .collect()
+}
+
+impl IndexFile {
+    /// Records changed sources: `changed` are present in the corpus (with
+    /// the stamp their file had when read); `removed` are gone. Rewrites
+    /// the whole file once it is half superseded entries.
+    pub fn append(
+        &mut self,
+        corpus: &Corpus,
+        changed: &[(PathBuf, Stamp)],
+        removed: &[PathBuf],
+    ) -> std::io::Result<()> {
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
+        let replaced = changed.len() + removed.len();
+        if (self.superseded + replaced) * 2 > corpus.len().max(1) {
+            let all = stamps_of(corpus, changed);
+            *self = write_full(&self.path, &self.dirs, corpus, &all)?;
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        if !removed.is_empty() {
+            record(&mut out, Kind::Removed, &encode(&removed)?);
+        }
+        let words = corpus.vocab_from(self.vocab_len);
+        if !words.is_empty() {
+            let words: Vec<&str> = words.iter().map(|t| t.as_str()).collect();
+            record(&mut out, Kind::Vocab, &encode(&words)?);
+        }
+        let mut f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
+        let end = f.metadata()?.len();
+        sources_records(&mut out, end, corpus, changed)?;
+        f.write_all(&out)?;
+        self.vocab_len = corpus.vocab_len();
+        self.superseded += replaced;
+        Ok(())
+    }
+}
+
+fn encode<T: serde::Serialize + ?Sized>(v: &T) -> std::io::Result<Vec<u8>> {
+    postcard::to_allocvec(v).map_err(std::io::Error::other)
+}
+
+fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
+    out.push(kind as u8);
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+}
+
+/// Appends to `out` (which will start at byte `file_at` of the file) one
+/// record with the parsed sources, then the records of their entries: the
+/// entries, which every start reads, sit together after the sources, which
+/// only checks read.
+fn sources_records(
+    out: &mut Vec<u8>,
+    file_at: u64,
+    corpus: &Corpus,
+    changed: &[(PathBuf, Stamp)],
+) -> std::io::Result<Vec<SourceKey>> {
+    let blobs_at = file_at + out.len() as u64 + 9;
+    let mut written = Vec::new();
+    let mut blobs: Vec<u8> = Vec::new();
+    let mut batches: Vec<Vec<Entry>> = Vec::new();
+    for batch in changed.chunks(BATCH) {
+        let mut entries = Vec::new();
+        for (path, stamp) in batch {
+            let Some(key) = corpus.key_of_path(path) else {
+                continue;
+            };
+            let (Some(head), at) = (corpus.head(key), blobs.len()) else {
+                continue;
+            };
+            match corpus.stored_blob(key) {
+                Some(raw) => blobs.extend_from_slice(raw),
+                None => match corpus.get(key) {
+                    Some(s) => blobs.extend(encode(s)?),
+                    None => continue,
+                },
+            }
+            entries.push(Entry {
+                path: head.path.clone(),
+                declared_id: head.declared_id.clone(),
+                meta: head.meta.clone(),
+                stamp: *stamp,
+                ids: corpus.word_ids(key).to_vec(),
+                figure_keys: corpus.figure_keys(key).to_vec(),
+                blob: (blobs_at + at as u64, (blobs.len() - at) as u32),
+            });
+            written.push(key);
+        }
+        batches.push(entries);
+    }
+    if blobs.len() > u32::MAX as usize {
+        return Err(std::io::Error::other(
+            "sources too large for one index record",
+        ));
+    }
+    record(out, Kind::Blobs, &blobs);
+    for entries in batches {
+        record(out, Kind::Sources, &encode(&entries)?);
+    }
+    Ok(written)
+}
+
+/// The word positions of these sources, inserted in this order from
+/// position 0: `terms` u32 offsets + 1, then the positions, little-endian.
+fn postings_record(corpus: &Corpus, keys: &[SourceKey]) -> Vec<u8> {
+    let terms = corpus.vocab_len() as usize;
+    let mut counts = vec![0u32; terms + 1];
+    for &k in keys {
+        for &id in corpus.word_ids(k) {
+            counts[id as usize + 1] += 1;
+        }
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let total = counts[terms] as usize;
+    let mut positions = vec![0u32; total];
+    let mut next = counts.clone();
+    let mut base = 0u32;
+    for &k in keys {
+        let ids = corpus.word_ids(k);
+        for (pos, &id) in ids.iter().enumerate() {
+            let slot = &mut next[id as usize];
+            positions[*slot as usize] = base + pos as u32;
+            *slot += 1;
+        }
+        base += ids.len() as u32;
+    }
+    let mut out = Vec::with_capacity((counts.len() + total) * 4);
+    for v in counts.iter().chain(&positions) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// Writes the whole index (to a temporary file, then renamed over the old).
+fn write_full(
+    path: &Path,
+    dirs: &[PathBuf],
+    corpus: &Corpus,
+    stamps: &[(PathBuf, Stamp)],
+) -> std::io::Result<IndexFile> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let ignore = folder.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "# factcheck-ls index cache: safe to delete\n*\n")?;
+    }
+    let mut out = Vec::with_capacity(corpus.len() * 16 * 1024);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(ENGINE.as_bytes());
+    record(&mut out, Kind::Dirs, &encode(&dirs)?);
+    let words: Vec<&str> = corpus.vocab_from(0).iter().map(|t| t.as_str()).collect();
+    record(&mut out, Kind::Vocab, &encode(&words)?);
+    let mut stamps = stamps.to_vec();
+    stamps.sort_by(|a, b| a.0.cmp(&b.0));
+    let keys = sources_records(&mut out, 0, corpus, &stamps)?;
+    let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
+    if total < u32::MAX as usize / 4 {
+        record(&mut out, Kind::Postings, &postings_record(corpus, &keys));
+    }
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tmp = folder.join(format!(
+        ".{}.{}-{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("index"),
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, &out)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(IndexFile {
+        path: path.to_path_buf(),
+        dirs: dirs.to_vec(),
+        vocab_len: corpus.vocab_len(),
+        superseded: 0,
+    })
+}
+
+/// One record of an index file: its kind, where its payload starts in the
+/// file, and the payload.
+struct Record<'a> {
+    kind: Kind,
+    at: usize,
+    payload: &'a [u8],
+}
+
+/// The record at `at`, and the offset after it. `Ok(None)` at the end.
+fn next_record(bytes: &[u8], at: usize) -> Result<Option<(Record<'_>, usize)>, String> {
+    if at == bytes.len() {
+        return Ok(None);
+    }
+    let head = bytes
+        .get(at..at + 9)
+        .ok_or_else(|| format!("truncated record at byte {at}"))?;
+    let kind = Kind::from(head[0]).ok_or_else(|| format!("unknown record at byte {at}"))?;
+    let len = u32::from_le_bytes(head[1..5].try_into().expect("4 bytes")) as usize;
+    let crc = u32::from_le_bytes(head[5..9].try_into().expect("4 bytes"));
+    let payload = bytes
+        .get(at + 9..at + 9 + len)
+        .ok_or_else(|| format!("truncated record at byte {at}"))?;
+    if crc32fast::hash(payload) != crc {
+        return Err(format!("checksum mismatch in the record at byte {at}"));
+    }
+    let next = at + 9 + len;
+    Ok(Some((
+        Record {
+            kind,
+            at: at + 9,
+            payload,
+        },
+        next,
+    )))
+}
+
+/// Reads an index file. `Ok(None)` when there is none; `Err` says why one
+/// cannot be used.
+fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot open it: {e}")),
+    };
+    // SAFETY: the file is ours: written whole and renamed into place (so a
+    // rewrite makes a new file and leaves this one mapped as it was), or
+    // appended to (past the end of this map). Only someone truncating it
+    // by hand while the server runs could pull pages from under the map.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map it: {e}"))?;
+    let saved = parse(Arc::new(map), dirs)?;
+    Ok(Some(saved))
+}
+
+/// The payload of each record, with its offset in `bytes`.
+fn records(bytes: &[u8]) -> Result<Vec<Record<'_>>, String> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return Err("not an index file".into());
+    }
+    let format = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if format != FORMAT {
+        return Err(format!("format {format}, this build reads {FORMAT}"));
+    }
+    if &bytes[12..HEADER] != ENGINE.as_bytes() {
+        return Err("written by another build of the engine".into());
+    }
+    let mut out = Vec::new();
+    let mut at = HEADER;
+    while let Some((record, next)) = next_record(bytes, at)? {
+        out.push(record);
+        at = next;
+    }
+    Ok(out)
+}
+
+fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
+    let all: &[u8] = &map;
+    let records = records(all)?;
+    // Every page was read for the checksums; let the kernel take back the
+    // ones no check needs (a source's pages come back when it is decoded).
+    #[cfg(unix)]
+    // SAFETY: the map is read-only and backed by a file: dropped pages are
+    // read again from the file when touched.
+    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    match records.first() {
+        Some(Record {
+            kind: Kind::Dirs,
+            payload,
+            ..
+        }) => {
+            let saved: Vec<PathBuf> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
+            if saved != dirs {
+                return Err("made for other corpus folders".into());
+            }
+        }
+        _ => return Err("no corpus folders recorded".into()),
+    }
+    let blobs: Vec<std::ops::Range<usize>> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Blobs)
+        .map(|r| r.at..r.at + r.payload.len())
+        .collect();
+    let batches: Vec<&[u8]> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Sources)
+        .map(|r| r.payload)
+        .collect();
+    let mut decoded = decode_batches(&batches, &blobs)?.into_iter();
+    let mut vocab: Vec<Term> = Vec::new();
+    let mut entries: HashMap<PathBuf, (Stored, Stamp)> = HashMap::new();
+    let mut superseded = 0;
+    for Record { kind, payload, .. } in &records[1..] {
+        match kind {
+            Kind::Dirs => return Err("two folder records".into()),
+            Kind::Blobs | Kind::Postings => {}
+            Kind::Vocab => {
+                let words: Vec<&str> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
+                vocab.extend(words.into_iter().map(Term::from));
+            }
+            Kind::Removed => {
+                let paths: Vec<PathBuf> =
+                    postcard::from_bytes(payload).map_err(|e| e.to_string())?;
+                for p in paths {
+                    superseded += usize::from(entries.remove(&p).is_some());
+                }
+            }
+            Kind::Sources => {
+                for (stored, stamp) in decoded.next().expect("one decoded batch per record") {
+                    if !stored.fits(vocab.len() as u32) {
+                        return Err(format!(
+                            "{}: a word outside the vocabulary",
+                            stored.head.path.display()
+                        ));
+                    }
+                    let path = stored.head.path.clone();
+                    superseded += usize::from(entries.insert(path, (stored, stamp)).is_some());
+                }
+            }
+        }
+    }
+    // The entries are copied out: their pages can go too.
+    #[cfg(unix)]
+    // SAFETY: as above.
+    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    let postings = match records.last() {
+        Some(Record {
+            kind: Kind::Postings,
+            at,
+            payload,
+        }) => {
+            let split = (vocab.len() + 1) * 4;
+            (payload.len() >= split).then(|| (*at..*at + split, *at + split..*at + payload.len()))
+        }
+        _ => None,
+    };
+    Ok(Saved {
+        bytes: map,
+        vocab,
+        entries,
+        superseded,
+        postings,
+    })
+}
+
+/// Decodes the entries of each batch (in parallel), checking that each
+/// parsed source lies inside one of the blob records.
+fn decode_batches(
+    batches: &[&[u8]],
+    blobs: &[std::ops::Range<usize>],
+) -> Result<Vec<Vec<(Stored, Stamp)>>, String> {
+    on_all_cores(batches, |b| decode_batch(b, blobs))
+        .ok_or("decoding panicked")?
+        .into_iter()
+        .collect()
+}
+
+fn decode_batch(
+    payload: &[u8],
+    blobs: &[std::ops::Range<usize>],
+) -> Result<Vec<(Stored, Stamp)>, String> {
+    let entries: Vec<Entry> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
+    entries
+        .into_iter()
+        .map(|e| {
+            let start = usize::try_from(e.blob.0).map_err(|e| e.to_string())?;
+            let range = start..start.saturating_add(e.blob.1 as usize);
+            // Blob records are in file order: the last one starting at or
+            // before `start` is the only one that can hold it.
+            let i = blobs.partition_point(|b| b.start <= start);
+            if i == 0 || range.end > blobs[i - 1].end {
+                return Err(format!(
+                    "{}: a source outside the blob records",
+                    e.path.display()
+                ));
+            }
+            let stored = Stored {
+                head: Head {
+                    path: e.path,
+                    id: String::new(),
+                    declared_id: e.declared_id,
+                    meta: e.meta,
+                },
+                ids: e.ids,
+                figure_keys: e.figure_keys,
+                blob: range,
+            };
+            Ok((stored, e.stamp))
+        })
+        .collect()
+}

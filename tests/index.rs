@@ -1,0 +1,244 @@
+//! The on-disk index (`.factcheck/`): a restart reads unchanged sources back
+//! instead of parsing them, changed files are parsed again, and a corrupt,
+//! foreign or outdated index is rebuilt with the reason given. Verdicts
+//! through the index are the verdicts of a fresh build.
+mod common;
+
+use common::{read, render, root};
+use factcheck_ls::cache::{self, Loaded};
+use factcheck_ls::engine::check::analyze;
+use factcheck_ls::engine::corpus::Corpus;
+use factcheck_ls::load;
+use std::path::{Path, PathBuf};
+
+/// Both fixture corpora, copied into a project folder of their own.
+fn project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for from in ["fixtures/corpus", "fixtures/transit/sources"] {
+        for e in std::fs::read_dir(root().join(from)).unwrap().flatten() {
+            std::fs::copy(e.path(), sources.join(e.file_name())).unwrap();
+        }
+    }
+    let index = cache::index_path(dir.path(), std::slice::from_ref(&sources));
+    (dir, sources, index)
+}
+
+fn open(sources: &Path, index: &Path) -> Loaded {
+    cache::load_corpus(&[sources.to_path_buf()], Some(index), |_, _| {}).unwrap()
+}
+
+fn fresh(sources: &Path) -> Corpus {
+    load::load_corpus(&[sources.to_path_buf()]).unwrap().0
+}
+
+const DRAFTS: [&str; 5] = [
+    "fixtures/drafts/shakeup.md",
+    "fixtures/drafts/clean.md",
+    "fixtures/drafts/precision.md",
+    "fixtures/transit/drafts/fares.md",
+    "fixtures/transit/drafts/clean.md",
+];
+
+/// Diagnostics and the evidence behind them (source id and passage).
+fn verdicts(corpus: &Corpus) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in DRAFTS {
+        let text = read(&root().join(d));
+        out.extend(render(&text, corpus));
+        for f in analyze(&text, corpus).findings {
+            for e in f.evidence {
+                out.push(format!("{d} {:?} {} {:?}", f.code, e.id, e.passage));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
+    let (_dir, sources, index) = project();
+    let expected = verdicts(&fresh(&sources));
+    assert!(expected
+        .iter()
+        .any(|l| l.contains("error[figure-mismatch]")));
+
+    let cold = open(&sources, &index);
+    assert_eq!((cold.reused, cold.parsed, cold.rebuilt), (0, 8, None));
+    assert!(index.is_file());
+    assert_eq!(
+        std::fs::read_to_string(index.parent().unwrap().join(".gitignore")).unwrap(),
+        "# factcheck-ls index cache: safe to delete\n*\n"
+    );
+    assert_eq!(verdicts(&cold.corpus), expected);
+
+    let warm = open(&sources, &index);
+    assert_eq!((warm.reused, warm.parsed, warm.rebuilt), (8, 0, None));
+    // Sources are decoded when a check reads them, not at start.
+    assert_eq!(warm.corpus.decoded(), 0);
+    assert_eq!(verdicts(&warm.corpus), expected);
+    assert!(warm.corpus.decoded() > 0);
+}
+
+#[test]
+fn a_changed_file_is_parsed_again_and_the_index_follows() {
+    let (_dir, sources, index) = project();
+    open(&sources, &index);
+    let wire = sources.join("102_wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    let changed = text.replace("2.75", "2.95");
+    assert_ne!(text, changed);
+    std::fs::write(&wire, &changed).unwrap();
+    std::fs::remove_file(sources.join("001_f212ba1f0f660453.txt")).unwrap();
+    let added = sources.join("104_new.md");
+    std::fs::write(
+        &added,
+        "The depot has 14 electric buses, the operator said.\n",
+    )
+    .unwrap();
+
+    let expected = verdicts(&fresh(&sources));
+    let n = std::fs::read_dir(&sources).unwrap().count();
+    assert_eq!(n, 8);
+    let second = open(&sources, &index);
+    assert_eq!(second.parsed, 2, "the changed and the new file");
+    assert_eq!(second.reused, n - 2);
+    assert_eq!(verdicts(&second.corpus), expected);
+    let (id, s) = second
+        .corpus
+        .heads()
+        .find(|(_, h)| h.path == wire)
+        .map(|(k, h)| (h.id.clone(), second.corpus.get(k).unwrap()))
+        .unwrap();
+    assert_eq!(id, "102");
+    assert!(s.text.contains("2.95"));
+
+    // The changes were recorded: the next start parses nothing.
+    let third = open(&sources, &index);
+    assert_eq!((third.reused, third.parsed), (n, 0));
+    assert_eq!(verdicts(&third.corpus), expected);
+    assert!(third.corpus.heads().all(|(_, h)| h.id != "001"));
+}
+
+fn corrupted_then_rebuilt(damage: impl FnOnce(&mut Vec<u8>), reason: &str) {
+    let (_dir, sources, index) = project();
+    let expected = verdicts(&fresh(&sources));
+    open(&sources, &index);
+    let mut bytes = std::fs::read(&index).unwrap();
+    damage(&mut bytes);
+    std::fs::write(&index, &bytes).unwrap();
+    let again = open(&sources, &index);
+    assert_eq!(again.rebuilt.as_deref(), Some(reason));
+    assert_eq!((again.reused, again.parsed), (0, 8));
+    assert_eq!(verdicts(&again.corpus), expected);
+    // Rebuilt whole: the next start uses it.
+    let after = open(&sources, &index);
+    assert_eq!((after.reused, after.rebuilt), (8, None));
+}
+
+#[test]
+fn a_flipped_byte_is_caught_by_the_checksum() {
+    corrupted_then_rebuilt(
+        |b| {
+            let at = b.len() / 2;
+            b[at] ^= 0x40;
+        },
+        &checksum_reason(),
+    );
+}
+
+fn checksum_reason() -> String {
+    let (_dir, sources, index) = project();
+    open(&sources, &index);
+    let len = std::fs::metadata(&index).unwrap().len() as usize;
+    format!(
+        "checksum mismatch in the record at byte {}",
+        record_holding(&index, len / 2)
+    )
+}
+
+/// The offset of the record that holds byte `byte` of an index file, found
+/// the way the reader walks the records.
+fn record_holding(index: &Path, byte: usize) -> usize {
+    let b = std::fs::read(index).unwrap();
+    let mut at = 8 + 4 + 16;
+    loop {
+        let len = u32::from_le_bytes(b[at + 1..at + 5].try_into().unwrap()) as usize;
+        if byte < at + 9 + len {
+            return at;
+        }
+        at += 9 + len;
+    }
+}
+
+#[test]
+fn a_truncated_index_is_rebuilt() {
+    corrupted_then_rebuilt(|b| b.truncate(b.len() - 3), &truncated_reason());
+}
+
+fn truncated_reason() -> String {
+    let (_dir, sources, index) = project();
+    open(&sources, &index);
+    let len = std::fs::metadata(&index).unwrap().len() as usize;
+    format!(
+        "truncated record at byte {}",
+        record_holding(&index, len - 3)
+    )
+}
+
+#[test]
+fn an_index_from_another_engine_build_or_format_is_rebuilt() {
+    corrupted_then_rebuilt(|b| b[12] ^= 1, "written by another build of the engine");
+    corrupted_then_rebuilt(|b| b[8] = 9, "format 9, this build reads 1");
+    corrupted_then_rebuilt(|b| b[0] = b'X', "not an index file");
+    corrupted_then_rebuilt(|b| b.clear(), "not an index file");
+}
+
+#[test]
+fn an_index_made_for_other_folders_is_not_used() {
+    let (dir, sources, index) = project();
+    open(&sources, &index);
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(sources.join("102_wire.txt"), other.join("102_wire.txt")).unwrap();
+    // Someone copies the index over the other folders' name.
+    let other_index = cache::index_path(dir.path(), std::slice::from_ref(&other));
+    std::fs::copy(&index, &other_index).unwrap();
+    let loaded =
+        cache::load_corpus(std::slice::from_ref(&other), Some(&other_index), |_, _| {}).unwrap();
+    assert_eq!(
+        loaded.rebuilt.as_deref(),
+        Some("made for other corpus folders")
+    );
+    assert_eq!(
+        (loaded.reused, loaded.parsed, loaded.corpus.len()),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
+    let (_dir, sources, index) = project();
+    let mut loaded = open(&sources, &index);
+    let wire = sources.join("102_wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    let mut sizes = Vec::new();
+    for round in 0..12 {
+        std::fs::write(&wire, format!("{text}\nRound {round}.\n")).unwrap();
+        let (t, stamp) = load::read_stamped(&wire).unwrap();
+        loaded.corpus.upsert(&wire, t);
+        let file = loaded.index.as_mut().unwrap();
+        file.append(&loaded.corpus, &[(wire.clone(), stamp)], &[])
+            .unwrap();
+        sizes.push(std::fs::metadata(&index).unwrap().len());
+    }
+    // Appends grow the file; once half of it is superseded it is rewritten.
+    assert!(sizes.windows(2).any(|w| w[1] > w[0]));
+    assert!(sizes.windows(2).any(|w| w[1] < w[0]), "{sizes:?}");
+    let again = open(&sources, &index);
+    assert_eq!((again.reused, again.parsed), (8, 0));
+    let key = again.corpus.key_of_path(&wire).unwrap();
+    assert!(again.corpus.get(key).unwrap().text.ends_with("Round 11.\n"));
+    assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
+}
