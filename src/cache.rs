@@ -22,7 +22,7 @@ use crate::engine::corpus::{Bytes, Corpus, Head, SourceKey, Stored};
 use crate::engine::source::Meta;
 use crate::engine::text::Term;
 use crate::load::{self, LoadError, Skipped, Stamp};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +36,9 @@ const FORMAT: u32 = 1;
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
 const HEADER: usize = 8 + 4 + 16;
+/// After parsing this many sources, the corpus is read back from the index
+/// just written, so that parsed sources leave memory.
+const REOPEN_AFTER: usize = 256;
 /// Sources per record: records are decoded in parallel.
 const BATCH: usize = 256;
 
@@ -98,6 +101,9 @@ pub struct IndexFile {
     vocab_len: u32,
     /// Entries that later records replaced or removed.
     superseded: usize,
+    /// Sources whose corpus entry is an editor's unsaved buffer: never
+    /// written, so that the index only ever holds what is on disk.
+    held_back: HashSet<PathBuf>,
 }
 
 /// The result of loading a corpus through its index.
@@ -132,6 +138,14 @@ pub fn load_corpus(
     dirs: &[PathBuf],
     index: Option<&Path>,
     progress: impl Fn(usize, usize) + Sync,
+) -> Result<Loaded, LoadError> {
+    load(dirs, index, &progress)
+}
+
+fn load(
+    dirs: &[PathBuf],
+    index: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Loaded, LoadError> {
     let clock = std::time::Instant::now();
     // Listing the folders and reading the index overlap; so do the stats.
@@ -242,16 +256,24 @@ pub fn load_corpus(
         corpus.len(),
         clock.elapsed()
     );
+    let mut rewritten = false;
     let index = index.and_then(|path| {
         let garbage = superseded + dropped.len() + stale;
         let result = if saved_count == 0 || garbage * 2 > corpus.len() {
-            write_full(path, dirs, &corpus, &stamps_of(&corpus, &stamps))
+            rewritten = true;
+            write_full(
+                path,
+                dirs,
+                &corpus,
+                &stamps_of(&corpus, &stamps, &HashSet::new()),
+            )
         } else {
             let mut file = IndexFile {
                 path: path.to_path_buf(),
                 dirs: dirs.to_vec(),
                 vocab_len: saved_vocab,
                 superseded,
+                held_back: HashSet::new(),
             };
             file.append(&corpus, &stamps, &dropped).map(|()| file)
         };
@@ -259,6 +281,23 @@ pub fn load_corpus(
             .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
             .ok()
     });
+    // A corpus read back from the file it was just written to keeps its
+    // parsed sources on disk until a check reads them: far less memory
+    // than every source parsed.
+    if let (true, Some(file)) = (rewritten && n_parsed >= REOPEN_AFTER, &index) {
+        drop(corpus);
+        give_back_freed_memory();
+        let again = load(dirs, Some(&file.path), &|_, _| {})?;
+        give_back_freed_memory();
+        return Ok(Loaded {
+            corpus: again.corpus,
+            index: again.index,
+            skipped,
+            reused: first,
+            parsed: n_parsed,
+            rebuilt,
+        });
+    }
     Ok(Loaded {
         corpus,
         skipped,
@@ -267,6 +306,16 @@ pub fn load_corpus(
         parsed: n_parsed,
         rebuilt,
     })
+}
+
+/// Returns freed heap pages to the system: glibc keeps them otherwise, and
+/// the parsed sources just dropped are most of the process.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// `f` over `items` on all cores, in order; `None` if a thread panicked.
@@ -289,10 +338,15 @@ fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Op
 
 /// Stamps for every source of the corpus: the fresh ones given, the others
 /// read from disk (they were just checked against their saved stamps).
-fn stamps_of(corpus: &Corpus, fresh: &[(PathBuf, Stamp)]) -> Vec<(PathBuf, Stamp)> {
+fn stamps_of(
+    corpus: &Corpus,
+    fresh: &[(PathBuf, Stamp)],
+    held_back: &HashSet<PathBuf>,
+) -> Vec<(PathBuf, Stamp)> {
     let fresh: HashMap<&Path, Stamp> = fresh.iter().map(|(p, s)| (p.as_path(), *s)).collect();
     corpus
         .heads()
+        .filter(|(_, s)| !held_back.contains(&s.path))
         .filter_map(|(_, s)| {
             let stamp = fresh
                 .get(s.path.as_path())
@@ -304,6 +358,17 @@ fn stamps_of(corpus: &Corpus, fresh: &[(PathBuf, Stamp)]) -> Vec<(PathBuf, Stamp
 }
 
 impl IndexFile {
+    /// The corpus now holds an editor's buffer for `path`, not the file:
+    /// leave it out of the index until `release`.
+    pub fn hold_back(&mut self, path: &Path) {
+        self.held_back.insert(path.to_path_buf());
+    }
+
+    /// The corpus holds the file at `path` again.
+    pub fn release(&mut self, path: &Path) {
+        self.held_back.remove(path);
+    }
+
     /// Records changed sources: `changed` are present in the corpus (with
     /// the stamp their file had when read); `removed` are gone. Rewrites
     /// the whole file once it is half superseded entries.
@@ -313,13 +378,20 @@ impl IndexFile {
         changed: &[(PathBuf, Stamp)],
         removed: &[PathBuf],
     ) -> std::io::Result<()> {
+        let changed: Vec<(PathBuf, Stamp)> = changed
+            .iter()
+            .filter(|(p, _)| !self.held_back.contains(p))
+            .cloned()
+            .collect();
         if changed.is_empty() && removed.is_empty() {
             return Ok(());
         }
         let replaced = changed.len() + removed.len();
         if (self.superseded + replaced) * 2 > corpus.len().max(1) {
-            let all = stamps_of(corpus, changed);
+            let all = stamps_of(corpus, &changed, &self.held_back);
+            let held_back = std::mem::take(&mut self.held_back);
             *self = write_full(&self.path, &self.dirs, corpus, &all)?;
+            self.held_back = held_back;
             return Ok(());
         }
         let mut out = Vec::new();
@@ -333,7 +405,7 @@ impl IndexFile {
         }
         let mut f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
         let end = f.metadata()?.len();
-        sources_records(&mut out, end, corpus, changed)?;
+        sources_records(&mut out, end, corpus, &changed)?;
         f.write_all(&out)?;
         self.vocab_len = corpus.vocab_len();
         self.superseded += replaced;
@@ -483,6 +555,7 @@ fn write_full(
         dirs: dirs.to_vec(),
         vocab_len: corpus.vocab_len(),
         superseded: 0,
+        held_back: HashSet::new(),
     })
 }
 

@@ -155,6 +155,67 @@ fn read_draft(path: &Path) -> Result<String, String> {
     load::text_of(std::fs::read(path).map_err(|e| e.to_string())?)
 }
 
+/// What `factcheck-ls index` did.
+#[derive(Debug, serde::Serialize)]
+pub struct IndexReport {
+    pub index: Option<PathBuf>,
+    pub sources: usize,
+    /// Taken from the index without parsing.
+    pub reused: usize,
+    pub parsed: usize,
+    pub skipped: usize,
+    /// Why a saved index was not used, if one was there.
+    pub rebuilt: Option<String>,
+    pub seconds: f64,
+    /// Resident memory of this process at the end (Linux only).
+    pub resident_bytes: Option<u64>,
+}
+
+/// `factcheck-ls index`: builds or refreshes the on-disk index of the
+/// project holding `path` (a folder or a draft), as the server would.
+pub fn index(path: &Path, corpus_override: &[PathBuf]) -> Result<IndexReport, UsageError> {
+    if !path.exists() {
+        return Err(UsageError(format!(
+            "no such file or folder: {}",
+            path.display()
+        )));
+    }
+    let project = Project::discover(path).map_err(|e| UsageError(e.to_string()))?;
+    let dirs = if corpus_override.is_empty() {
+        project.corpus_dirs()
+    } else {
+        corpus_override.to_vec()
+    };
+    let file = cache::index_path(&project.root, &dirs);
+    let clock = std::time::Instant::now();
+    let loaded =
+        cache::load_corpus(&dirs, Some(&file), |_, _| {}).map_err(|e| UsageError(e.to_string()))?;
+    let seconds = clock.elapsed().as_secs_f64();
+    Ok(IndexReport {
+        index: loaded.index.map(|f| f.path),
+        sources: loaded.corpus.len(),
+        reused: loaded.reused,
+        parsed: loaded.parsed,
+        skipped: loaded.skipped.len(),
+        rebuilt: loaded.rebuilt,
+        seconds,
+        resident_bytes: resident_bytes(),
+    })
+}
+
+/// This process's resident memory, from /proc (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
 pub fn outcome(results: &[Checked]) -> Outcome {
     let errors = results
         .iter()

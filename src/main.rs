@@ -34,6 +34,19 @@ enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Build or refresh the on-disk index of a project's sources (in its
+    /// `.factcheck/` folder), as the server does on start.
+    Index {
+        /// Corpus folder; repeat for several. Overrides factcheck.toml.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The project folder (or a draft in it).
+        #[arg(default_value = ".", value_name = "PATH")]
+        path: PathBuf,
+    },
 }
 
 fn init_logging() {
@@ -52,6 +65,30 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
         None => factcheck_ls_serve(),
+        Some(Command::Index { corpus, json, path }) => match cli::index(&path, &corpus) {
+            Ok(r) => {
+                if json {
+                    println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                } else {
+                    let index = r
+                        .index
+                        .as_ref()
+                        .map_or("not written".into(), |p| p.display().to_string());
+                    println!(
+                        "{} sources ({} from the index, {} parsed, {} skipped) in {:.2} s; index: {index}",
+                        r.sources, r.reused, r.parsed, r.skipped, r.seconds
+                    );
+                    if let Some(why) = &r.rebuilt {
+                        println!("the saved index was not used: {why}");
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("factcheck-ls: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::Check {
             corpus,
             format,

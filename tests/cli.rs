@@ -249,3 +249,55 @@ fn huge_and_binary_drafts_are_skipped_not_fatal() {
     );
     assert!(err.contains("skipping ./bin.md: binary file"), "{err}");
 }
+
+#[test]
+fn index_builds_then_reuses_the_project_index_and_check_can_skip_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for e in std::fs::read_dir(root().join("fixtures/transit/sources"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), sources.join(e.file_name())).unwrap();
+    }
+    let report = |o: &Output| -> serde_json::Value {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let first = report(&run(&["index", "--json", "."], dir.path()));
+    assert_eq!(
+        (&first["sources"], &first["parsed"], &first["reused"]),
+        (&3.into(), &3.into(), &0.into())
+    );
+    let file = std::path::PathBuf::from(first["index"].as_str().unwrap());
+    assert!(file.starts_with(dir.path().join(".factcheck")), "{file:?}");
+    let second = report(&run(&["index", "--json", "."], dir.path()));
+    assert_eq!(
+        (&second["parsed"], &second["reused"]),
+        (&0.into(), &3.into())
+    );
+
+    let o = run(&["index", "."], dir.path());
+    assert_eq!(
+        stdout(&o).split(" in ").next().unwrap(),
+        "3 sources (3 from the index, 0 parsed, 0 skipped)"
+    );
+    let o = run(&["index", "missing"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "factcheck-ls: no such file or folder: missing\n"
+    );
+
+    // `check --no-index` neither reads nor writes it.
+    std::fs::remove_dir_all(dir.path().join(".factcheck")).unwrap();
+    let draft = dir.path().join("d.md");
+    std::fs::write(&draft, "The base fare rises to $2.75.\n").unwrap();
+    let o = run(&["check", "--no-index", "d.md"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!dir.path().join(".factcheck").exists());
+    let o = run(&["check", "d.md"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join(".factcheck").is_dir());
+}

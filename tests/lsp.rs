@@ -377,6 +377,7 @@ async fn watched_file_changes_reindex_and_recheck() {
         "ICE has 30 field offices.\n",
     )
     .unwrap();
+    lsp.forget_seen();
     lsp.notify(
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": file_uri(&dir.path().join("sources/a_1.txt")), "type": 2}]}),
@@ -636,5 +637,60 @@ async fn file_uris_survive_spaces_hashes_and_non_ascii() {
         )
         .await;
     assert_eq!(def["uri"], related.as_str());
+    lsp.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_restart_reads_the_saved_index_with_its_updates_and_never_unsaved_buffers() {
+    let dir = temp_project("ICE has 25 field offices.\n");
+    let source = dir.path().join("sources/a_1.txt");
+    let uri = file_uri(&dir.path().join("draft.md"));
+    let (mut lsp, _) = Lsp::start(caps(), Value::Null, &[dir.path()]).await;
+    open_and_wait(&mut lsp, &uri, "ICE has 30 field offices.\n", |m| {
+        m == ["source says 25 field offices, not 30; see a"]
+    })
+    .await;
+    let index = std::fs::read_dir(dir.path().join(".factcheck"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "bin"))
+        .expect("the server wrote an index");
+    let holds = |text: &str| {
+        let bytes = std::fs::read(&index).unwrap();
+        bytes.windows(text.len()).any(|w| w == text.as_bytes())
+    };
+    assert!(holds("ICE has 25 field offices."));
+    // A change on disk goes into the index.
+    std::fs::write(&source, "ICE has 30 field offices.\n").unwrap();
+    lsp.forget_seen();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&source), "type": 2}]}),
+    )
+    .await;
+    lsp.diagnostics_where(&uri, |m| m.is_empty()).await;
+    assert!(holds("ICE has 30 field offices."));
+    let updated = std::fs::read(&index).unwrap();
+    // An unsaved buffer of the source is checked against, but not saved.
+    lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": file_uri(&source), "languageId": "plaintext", "version": 1, "text": "ICE has 40 field offices.\n"}})).await;
+    lsp.diagnostics_where(&uri, |m| {
+        m == ["source says 40 field offices, not 30; see a"]
+    })
+    .await;
+    lsp.shutdown().await;
+    assert!(!holds("40 field offices"));
+    assert_eq!(std::fs::read(&index).unwrap(), updated);
+
+    // The next server reads the file's text from the index as it was
+    // updated, without parsing or writing anything.
+    let (mut lsp, _) = Lsp::start(caps(), Value::Null, &[dir.path()]).await;
+    lsp.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+    open_and_wait(&mut lsp, &uri, "ICE has 25 field offices.\n", |m| {
+        m == ["source says 30 field offices, not 25; see a"]
+    })
+    .await;
+    assert_eq!(std::fs::read(&index).unwrap(), updated);
     lsp.shutdown().await;
 }

@@ -435,6 +435,11 @@ impl State {
             })
             .collect();
         if !docs.is_empty() {
+            if let Some(file) = lock(&ws.index_file).as_mut() {
+                for (p, _) in &docs {
+                    file.hold_back(p);
+                }
+            }
             ws.update(|corpus| {
                 for (p, t) in docs {
                     corpus.upsert(&p, t);
@@ -528,6 +533,12 @@ impl State {
                     });
                 }
                 if let Some(file) = lock(&w.index_file).as_mut() {
+                    for (p, _) in changed.iter() {
+                        file.release(p);
+                    }
+                    for p in &removed {
+                        file.release(p);
+                    }
                     let corpus = read(&w.corpus);
                     if let Err(e) = file.append(&corpus, &changed, &removed) {
                         tracing::warn!("cannot update the index {}: {e}", file.path.display());
@@ -807,7 +818,11 @@ impl LanguageServer for Backend {
             .as_deref()
             .and_then(|p| self.state.workspace_of_source(p))
         {
-            ws.update(|c| c.upsert(path.as_deref().unwrap_or(Path::new("")), td.text));
+            let path = path.unwrap_or_default();
+            if let Some(file) = lock(&ws.index_file).as_mut() {
+                file.hold_back(&path);
+            }
+            ws.update(|c| c.upsert(&path, td.text));
             self.state.recheck(&self.client, Some(&ws));
             return;
         }
@@ -852,6 +867,9 @@ impl LanguageServer for Backend {
             })
         };
         if let Some((ws, p, text)) = source_text {
+            if let Some(file) = lock(&ws.index_file).as_mut() {
+                file.hold_back(&p);
+            }
             ws.update(|c| c.upsert(&p, text));
             self.state.recheck(&self.client, Some(&ws));
             return;

@@ -218,6 +218,11 @@ impl Lsp {
             .clone()
     }
 
+    /// Drops the messages kept so far, so that a wait sees only new ones.
+    pub fn forget_seen(&mut self) {
+        self.seen.clear();
+    }
+
     pub async fn open(&mut self, uri: &str, text: &str) {
         self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}})).await;
     }
