@@ -79,6 +79,14 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
     assert_eq!(warm.corpus.decoded(), 0);
     assert_eq!(verdicts(&warm.corpus), expected);
     assert!(warm.corpus.decoded() > 0);
+
+    // Forgetting decoded sources keeps the verdicts: they are decoded again.
+    let mut corpus = warm.corpus;
+    assert_eq!(corpus.evict_decoded(100), 0);
+    let n = corpus.decoded();
+    assert_eq!(corpus.evict_decoded(0), n);
+    assert_eq!(corpus.decoded(), 0);
+    assert_eq!(verdicts(&corpus), expected);
 }
 
 #[test]

@@ -1,14 +1,16 @@
 //! Newsroom-scale benchmarks: `cargo bench --bench scale -- [--sizes 1000,10000] [--write]`.
-//! Generates deterministic corpora under target/scale/, then measures index
-//! build, memory, check latency, quote lookups against `rg -F`, and
-//! keystroke→publishDiagnostics through the real binary over stdio.
+//! Generates deterministic corpora under target/scale/, then measures the
+//! cold index build and the reopening of the saved index (each in a fresh
+//! `factcheck-ls index` process, with its resident memory), check latency,
+//! quote lookups against `rg -F`, and keystroke→publishDiagnostics through
+//! the real binary over stdio.
 //! `--write` appends the results to BENCHMARKS.md; `--no-lsp` skips the
 //! measurements through the server binary.
 
 mod gen;
 
+use factcheck_ls::cache;
 use factcheck_ls::engine::check::analyze;
-use factcheck_ls::load;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -166,6 +168,8 @@ struct Row {
     mbps: f64,
     rss_mb: f64,
     rss_ratio: f64,
+    reopen_s: f64,
+    reopen_rss_mb: f64,
     server_rss_mb: f64,
     check_p50: f64,
     check_p99: f64,
@@ -188,17 +192,45 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
         t.elapsed().as_secs_f64()
     );
 
-    // Cold index build, in-process.
-    let before = rss_kb(None);
-    let t = Instant::now();
-    let (corpus, skipped) = load::load_corpus(std::slice::from_ref(&sources)).unwrap();
-    let build_s = t.elapsed().as_secs_f64();
-    let rss = rss_kb(None).saturating_sub(before) as f64 / 1024.0;
-    assert!(skipped.is_empty());
-    eprintln!(
-        "[{size}] indexed {} sources in {build_s:.2}s, +{rss:.0} MB resident",
-        corpus.len()
-    );
+    // Cold index build, then reopening the saved index: each in a fresh
+    // process, as a server start would be.
+    let _ = std::fs::remove_dir_all(dir.join(cache::FOLDER));
+    let index = |what: &str, dir: &Path| -> Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_factcheck-ls"))
+            .args(["index", "--json"])
+            .arg(dir)
+            .env("FACTCHECK_LOG", "error")
+            .output()
+            .expect("the factcheck-ls binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        eprintln!("[{size}] {what}: {v}");
+        v
+    };
+    // The same process with an empty corpus: what is not the index.
+    let empty = base.join("empty");
+    std::fs::create_dir_all(empty.join("sources")).unwrap();
+    let baseline = index("empty corpus", &empty);
+    let cold = index("cold build", &dir);
+    assert_eq!(cold["parsed"], size);
+    let warm = index("reopen", &dir);
+    assert_eq!(warm["reused"], size);
+    let mib = |v: &Value| {
+        (v["resident_bytes"].as_f64().unwrap_or(f64::NAN)
+            - baseline["resident_bytes"].as_f64().unwrap_or(f64::NAN))
+            / 1048576.0
+    };
+    let (build_s, rss) = (cold["seconds"].as_f64().unwrap(), mib(&cold));
+    let (reopen_s, reopen_rss) = (warm["seconds"].as_f64().unwrap(), mib(&warm));
+    let index_path = cache::index_path(&dir, std::slice::from_ref(&sources));
+    let corpus = cache::load_corpus(std::slice::from_ref(&sources), Some(&index_path), |_, _| {})
+        .unwrap()
+        .corpus;
+    assert_eq!(corpus.len(), size);
 
     // Check latency of a 2,000-word draft.
     let v = gen::Vocab::new(SEED);
@@ -249,6 +281,8 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
         mbps: mb / build_s,
         rss_mb: rss,
         rss_ratio: rss * 1.048_576 / mb,
+        reopen_s,
+        reopen_rss_mb: reopen_rss,
         server_rss_mb: f64::NAN,
         check_p50,
         check_p99,
@@ -367,14 +401,17 @@ fn main() {
     let mut table = String::new();
     for r in &rows {
         table.push_str(&format!(
-            "| {date} | {} | {} | {:.0} MB | {:.1} s ({:.1} MB/s) | {:.0} MB ({:.1}×) | {:.0} MB | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.3} ms vs {:.1} ms ({:.0}×) |\n",
+            "| {date} | {} | {} | {:.0} MB | {:.1} s ({:.1} MB/s) | {:.0} ms | {:.0} MB ({:.1}×) | {:.0} MB ({:.1}×) | {:.0} MB | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.3} ms vs {:.1} ms ({:.0}×) |\n",
             machine(),
             r.size,
             r.mb,
             r.build_s,
             r.mbps,
+            r.reopen_s * 1e3,
             r.rss_mb,
             r.rss_ratio,
+            r.reopen_rss_mb,
+            r.reopen_rss_mb * 1.048_576 / r.mb,
             r.server_rss_mb,
             r.check_p50,
             r.check_p99,

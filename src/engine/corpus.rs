@@ -165,6 +165,8 @@ pub struct Corpus {
     /// Positions saved with an index, read in place, for the sources that
     /// were inserted from it first; `postings` has the rest.
     saved_postings: Option<SavedPostings>,
+    /// How many sources have been decoded from the saved index.
+    decoded: std::sync::atomic::AtomicUsize,
     /// Figure lists by term id.
     figures_by_head: FxHashMap<u32, Vec<FigureRef>>,
     figures_by_local: FxHashMap<u32, Vec<FigureRef>>,
@@ -195,7 +197,11 @@ impl Corpus {
     /// The parsed source (decoded from the index on first use).
     pub fn get(&self, key: SourceKey) -> Option<&Source> {
         let slot = self.slots.get(key)?.as_ref()?;
-        Some(slot.source.get_or_init(|| decode(slot)))
+        Some(slot.source.get_or_init(|| {
+            self.decoded
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            decode(slot)
+        }))
     }
 
     pub fn head(&self, key: SourceKey) -> Option<&Head> {
@@ -217,11 +223,25 @@ impl Corpus {
 
     /// How many sources have been decoded from a saved index so far.
     pub fn decoded(&self) -> usize {
-        self.slots
-            .iter()
-            .flatten()
-            .filter(|s| s.blob.is_some() && s.source.get().is_some())
-            .count()
+        self.decoded.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Forgets the parsed form of sources read from a saved index once more
+    /// than `keep` are decoded; they are decoded again when next read. Keeps
+    /// memory bounded however many drafts, over however many subjects, are
+    /// checked in a session.
+    pub fn evict_decoded(&mut self, keep: usize) -> usize {
+        if self.decoded() <= keep {
+            return 0;
+        }
+        let mut n = 0;
+        for slot in self.slots.iter_mut().flatten() {
+            if slot.blob.is_some() && slot.source.take().is_some() {
+                n += 1;
+            }
+        }
+        *self.decoded.get_mut() = 0;
+        n
     }
 
     /// The saved-index bytes of a source read from one, unchanged since.

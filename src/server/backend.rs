@@ -36,6 +36,10 @@ fn debounce() -> Duration {
 }
 /// Drafts larger than this are not checked (the text is still kept).
 pub const MAX_DRAFT_BYTES: usize = 2 * 1024 * 1024;
+/// Sources decoded from the saved index that a server keeps parsed; past
+/// this, they are dropped and decoded again when next read (see
+/// `Corpus::evict_decoded`), so memory stays bounded in a long session.
+pub const KEEP_DECODED: usize = 2048;
 /// How long to wait for the client to answer a request of ours.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -225,7 +229,12 @@ impl State {
             &settings,
             *read(&self.enc),
         );
+        let decoded = corpus.decoded();
         drop(corpus);
+        if decoded > KEEP_DECODED {
+            let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED);
+            tracing::debug!("forgot {evicted} decoded sources");
+        }
         Some(Arc::new(Checked {
             version,
             generation,
