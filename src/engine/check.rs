@@ -934,20 +934,23 @@ fn resolve_citation(m: &CitationMarker, defs: &[FootnoteDef], corpus: &Corpus) -
     let Some(def) = defs.iter().find(|d| d.label.eq_ignore_ascii_case(&m.label)) else {
         return Vec::new();
     };
+    // A definition names sources by id or by file (name or stem, perhaps
+    // behind folders): look up its words rather than scan every source.
     let mut out = Vec::new();
-    for (k, s) in corpus.sources() {
-        let names = [s.file_name(), s.file_stem()];
-        let by_file = names
-            .iter()
-            .any(|n| !n.is_empty() && def.text.contains(n.as_str()));
-        let by_id = def
-            .text
-            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            .any(|w| w.eq_ignore_ascii_case(&s.id));
-        if by_file || by_id {
-            out.push(k);
-        }
+    let id_words = def
+        .text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+    out.extend(id_words.filter_map(|w| corpus.by_id(w)));
+    let paths = def
+        .text
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '\\')));
+    for p in paths {
+        let p = p.trim_end_matches('.');
+        let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+        out.extend_from_slice(corpus.by_file(name));
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 

@@ -24,8 +24,9 @@ pub struct Edit {
 }
 
 /// A footnote label for a source: its id, with spaces made dashes.
-pub fn label_for(source: &Source) -> String {
-    source.id.split_whitespace().collect::<Vec<_>>().join("-")
+/// The citation label for a source id: its words joined by `-`.
+pub fn label_for(id: &str) -> String {
+    id.split_whitespace().collect::<Vec<_>>().join("-")
 }
 
 /// `Priscilla Alvarez, CNN, 2025-10-27. sources/003_c06f4ef91d2d64b1.txt`
@@ -128,7 +129,7 @@ pub fn cite(
     style: Style,
     draft_dir: Option<&Path>,
 ) -> Option<Vec<Edit>> {
-    let label = label_for(source);
+    let label = label_for(&source.id);
     if already_cited(draft, analysis, &sentence, key, &label) {
         return None;
     }
@@ -158,7 +159,7 @@ impl Plan {
         style: Style,
         draft_dir: Option<&Path>,
     ) -> bool {
-        let label = label_for(source);
+        let label = label_for(&source.id);
         if self.sentences.contains(&sentence)
             || already_cited(draft, analysis, &sentence, key, &label)
         {

@@ -151,6 +151,8 @@ pub struct Corpus {
     by_id: HashMap<String, SourceKey>,
     /// Sources sharing a default id prefix, for collision handling.
     by_prefix: HashMap<String, Vec<SourceKey>>,
+    /// Sources by file name and by file stem, for footnotes that name files.
+    by_file: HashMap<String, Vec<SourceKey>>,
     /// Words, and the stems figures are looked up by, with their ids.
     vocab: FxHashMap<Term, u32>,
     terms: Vec<Term>,
@@ -261,11 +263,11 @@ impl Corpus {
             .get(id)
             .or_else(|| self.by_id.get(&id.to_lowercase()))
             .copied()
-            .or_else(|| {
-                self.heads()
-                    .find(|(_, s)| s.id.eq_ignore_ascii_case(id))
-                    .map(|(k, _)| k)
-            })
+    }
+
+    /// Sources whose file name, or file name without extension, is `name`.
+    pub fn by_file(&self, name: &str) -> &[SourceKey] {
+        self.by_file.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// A figure of a present source; `None` for one that was removed.
@@ -564,6 +566,9 @@ impl Corpus {
         self.word_ids.push(ids.into_boxed_slice());
         self.base.push(base);
         self.by_path.insert(slot.head.path.clone(), key);
+        for name in file_keys(&slot.head) {
+            self.by_file.entry(name).or_default().push(key);
+        }
         let prefix = slot.head.default_id();
         self.slots.push(Some(slot));
         self.live += 1;
@@ -583,11 +588,9 @@ impl Corpus {
         self.live -= 1;
         self.word_ids[key] = Box::default();
         let prefix = slot.head.default_id();
-        if let Some(v) = self.by_prefix.get_mut(&prefix) {
-            v.retain(|k| *k != key);
-            if v.is_empty() {
-                self.by_prefix.remove(&prefix);
-            }
+        Self::unlist(&mut self.by_prefix, &prefix, key);
+        for name in file_keys(&slot.head) {
+            Self::unlist(&mut self.by_file, &name, key);
         }
         Self::forget_id(&mut self.by_id, &slot.head.id, key);
         self.assign_ids(&prefix);
@@ -614,6 +617,15 @@ impl Corpus {
             }
         }
         *self = fresh;
+    }
+
+    fn unlist(map: &mut HashMap<String, Vec<SourceKey>>, name: &str, key: SourceKey) {
+        if let Some(v) = map.get_mut(name) {
+            v.retain(|k| *k != key);
+            if v.is_empty() {
+                map.remove(name);
+            }
+        }
     }
 
     /// Drops `id` (as written and lower-cased) if it names source `key`.
@@ -659,6 +671,17 @@ impl Corpus {
             self.by_id.insert(id, k);
         }
     }
+}
+
+/// A source's file name and stem (once, if they are the same).
+fn file_keys(head: &Head) -> Vec<String> {
+    let (name, stem) = (head.file_name(), head.file_stem());
+    let mut out = vec![name];
+    if stem != out[0] {
+        out.push(stem);
+    }
+    out.retain(|n| !n.is_empty());
+    out
 }
 
 fn direction_code(f: &Figure) -> u32 {
@@ -731,7 +754,11 @@ mod tests {
         assert_eq!(c.get(a).unwrap().id, "003_aaa");
         assert_eq!(c.get(b).unwrap().id, "003_bbb");
         assert_eq!(c.by_id("003_AAA"), Some(a));
+        assert_eq!(c.by_file("003_bbb.txt"), &[b]);
+        assert_eq!(c.by_file("003_aaa"), &[a]);
         c.remove(Path::new("s/003_bbb.txt"));
+        assert_eq!(c.by_file("003_bbb.txt"), &[] as &[SourceKey]);
+        assert_eq!(c.by_file("003_bbb"), &[] as &[SourceKey]);
         assert_eq!(c.get(a).unwrap().id, "003");
         assert_eq!(c.by_id("003"), Some(a));
         let d = c.upsert(Path::new("s/x.md"), "---\nid: wire-1\n---\nText.".into());

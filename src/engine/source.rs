@@ -43,6 +43,17 @@ pub struct Source {
     pub word_spans: Vec<(u32, u32)>,
 }
 
+impl Meta {
+    /// "CNN, 2025-10-27" — outlet and date, for labels.
+    pub fn short_label(&self) -> String {
+        [self.outlet.as_deref(), self.date.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 impl Source {
     /// Parses a source file's text. `.md` files are read as Markdown; other
     /// files as plain text with one paragraph per line.
@@ -169,11 +180,7 @@ impl Source {
 
     /// "CNN, 2025-10-27" — outlet and date, for labels.
     pub fn short_label(&self) -> String {
-        [self.meta.outlet.as_deref(), self.meta.date.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.meta.short_label()
     }
 
     /// The sentence containing byte `pos`.

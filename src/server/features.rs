@@ -445,9 +445,9 @@ pub fn completion(c: &Ctx, offset: usize) -> Vec<CompletionItem> {
     let closes = c.text[offset..].starts_with(']');
     let mut items: Vec<CompletionItem> = c
         .corpus
-        .sources()
+        .heads()
         .map(|(_, s)| {
-            let label = cite::label_for(s);
+            let label = cite::label_for(&s.id);
             let new_text = if footnote && !closes {
                 format!("{label}]")
             } else {
@@ -464,7 +464,7 @@ pub fn completion(c: &Ctx, offset: usize) -> Vec<CompletionItem> {
                         .join(" — "),
                 ),
                 documentation: Some(tower_lsp_server::ls_types::Documentation::String(
-                    s.short_label(),
+                    s.meta.short_label(),
                 )),
                 filter_text: Some(label.clone()),
                 sort_text: Some(label.clone()),
@@ -500,7 +500,7 @@ pub fn links(c: &Ctx) -> Vec<DocumentLink> {
     }
     for def in &c.analysis.footnotes {
         let body = &c.text[def.span.clone()];
-        for (_, s) in c.corpus.sources() {
+        for (_, s) in c.corpus.heads() {
             let name = s.file_name();
             if name.is_empty() {
                 continue;
