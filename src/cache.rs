@@ -50,6 +50,7 @@ enum Kind {
     Removed = 4,
     Blobs = 5,
     Postings = 6,
+    Figures = 7,
 }
 
 impl Kind {
@@ -61,6 +62,7 @@ impl Kind {
             4 => Kind::Removed,
             5 => Kind::Blobs,
             6 => Kind::Postings,
+            7 => Kind::Figures,
             _ => return None,
         })
     }
@@ -87,9 +89,9 @@ struct Saved {
     entries: HashMap<PathBuf, (Stored, Stamp)>,
     /// Entries replaced or removed by later records.
     superseded: usize,
-    /// Where the word positions of the entries are (offsets table, then
-    /// positions), when the file ends with them: nothing appended since.
-    postings: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// Where the word positions and the figure lists of the entries are,
+    /// when the file ends with them: nothing appended since.
+    lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 /// An index file in use: appended to as sources change.
@@ -173,7 +175,7 @@ fn load(
         }
     };
     let (bytes, vocab, mut entries, superseded, saved_postings) = match saved {
-        Some(s) => (Some(s.bytes), s.vocab, s.entries, s.superseded, s.postings),
+        Some(s) => (Some(s.bytes), s.vocab, s.entries, s.superseded, s.lists),
         None => (None, Vec::new(), HashMap::new(), 0, None),
     };
     let saved_count = entries.len();
@@ -235,7 +237,9 @@ fn load(
     }
     if positions_saved {
         let attached = match (bytes.as_ref(), saved_postings) {
-            (Some(b), Some((offsets, positions))) => corpus.attach_postings(b, offsets, positions),
+            (Some(b), Some((positions, figures))) => {
+                corpus.attach_saved_lists(b, positions, figures)
+            }
             _ => false,
         };
         if !attached {
@@ -538,6 +542,7 @@ fn write_full(
     let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
     if total < u32::MAX as usize / 4 {
         record(&mut out, Kind::Postings, &postings_record(corpus, &keys));
+        record(&mut out, Kind::Figures, &corpus.figure_lists(&keys));
     }
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = folder.join(format!(
@@ -672,7 +677,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
     for Record { kind, payload, .. } in &records[1..] {
         match kind {
             Kind::Dirs => return Err("two folder records".into()),
-            Kind::Blobs | Kind::Postings => {}
+            Kind::Blobs | Kind::Postings | Kind::Figures => {}
             Kind::Vocab => {
                 let words: Vec<&str> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
                 vocab.extend(words.into_iter().map(Term::from));
@@ -702,14 +707,9 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
     #[cfg(unix)]
     // SAFETY: as above.
     let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
-    let postings = match records.last() {
-        Some(Record {
-            kind: Kind::Postings,
-            at,
-            payload,
-        }) => {
-            let split = (vocab.len() + 1) * 4;
-            (payload.len() >= split).then(|| (*at..*at + split, *at + split..*at + payload.len()))
+    let lists = match &records[..] {
+        [.., p, f] if p.kind == Kind::Postings && f.kind == Kind::Figures => {
+            Some((p.at..p.at + p.payload.len(), f.at..f.at + f.payload.len()))
         }
         _ => None,
     };
@@ -718,7 +718,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         vocab,
         entries,
         superseded,
-        postings,
+        lists,
     })
 }
 

@@ -379,3 +379,39 @@ fn an_unsupported_citation_of_a_quote_quotes_its_words() {
         vec!["0:57-0:63 warning[citation-unsupported] cited source 003 does not support “The results speak for themselves”; 000 does"]
     );
 }
+
+#[test]
+fn a_claim_many_sources_agree_on_names_the_best_ten() {
+    let mut c = Corpus::new();
+    for i in 0..15 {
+        c.upsert(
+            Path::new(&format!("s/{i:03}_wire.txt")),
+            "The depot now runs 14 electric buses, the operator said.\n".into(),
+        );
+        c.upsert(
+            Path::new(&format!("s/{i:03}_other.txt")),
+            "The depot now runs 16 electric buses, the union said.\n".into(),
+        );
+    }
+    let a = analyze("The depot now runs 14 electric buses.\n", &c);
+    let f = &a.figures[0];
+    assert_eq!(f.verdict, FigureVerdict::Supported);
+    let ids: Vec<&str> = f.evidence.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "000_wire", "001_wire", "002_wire", "003_wire", "004_wire", "005_wire", "006_wire",
+            "007_wire", "008_wire", "009_wire"
+        ]
+    );
+    assert_eq!(f.disagreements.len(), 10);
+    let disagree = a
+        .findings
+        .iter()
+        .find(|x| x.code == Code::SourcesDisagree)
+        .unwrap();
+    assert_eq!(
+        disagree.message,
+        "sources disagree: 000_other says 16 electric buses; 001_other says 16; 002_other says 16; 000_wire says 14"
+    );
+}

@@ -81,12 +81,17 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
     assert!(warm.corpus.decoded() > 0);
 
     // Forgetting decoded sources keeps the verdicts: they are decoded again.
+    // Only sources no recent check read are forgotten.
     let mut corpus = warm.corpus;
-    assert_eq!(corpus.evict_decoded(100), 0);
     let n = corpus.decoded();
-    assert_eq!(corpus.evict_decoded(0), n);
+    assert_eq!(corpus.evict_decoded(100, 1), 0, "under the limit");
+    assert_eq!(corpus.evict_decoded(0, 1), 0, "all read in this epoch");
+    corpus.advance_epoch();
+    assert_eq!(corpus.evict_decoded(0, 2), 0, "read in the last two epochs");
+    assert_eq!(corpus.evict_decoded(0, 1), n);
     assert_eq!(corpus.decoded(), 0);
     assert_eq!(verdicts(&corpus), expected);
+    assert_eq!(corpus.decoded(), n);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! quote lookups against `rg -F`, and keystroke→publishDiagnostics through
 //! the real binary over stdio.
 //! `--write` appends the results to BENCHMARKS.md; `--no-lsp` skips the
-//! measurements through the server binary.
+//! measurements through the server binary. `--equivalence` instead checks
+//! that the fixture drafts' verdicts against the seed corpus do not change
+//! when the generated sources are added beside it.
 
 mod gen;
 
@@ -258,7 +260,7 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
         std::hint::black_box(analyze(&quote_draft, &corpus));
     }
     let ours_ms = t.elapsed().as_secs_f64() * 1e3 / 20.0 / draft.quotes.len() as f64;
-    let rg = Command::new("rg").arg("--version").output().is_ok();
+    let rg = ripgrep();
     let rg_ms = if rg {
         let t = Instant::now();
         for q in &draft.quotes {
@@ -357,6 +359,71 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
     row
 }
 
+/// The seed corpus alone, and the seed corpus beside `size` generated
+/// sources on other subjects, must give the fixture drafts the same
+/// diagnostics (messages and ranges). Through the saved index, as a server
+/// would load them.
+fn equivalence(size: usize, base: &Path) {
+    use factcheck_ls::cli::diagnose;
+    use factcheck_ls::config::Settings;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("fixtures/corpus");
+    let dir = base.join(format!("corpus-{size}"));
+    let (generated, _) = gen::write_corpus(&dir, size, SEED);
+    let project = base.join(format!("equivalence-{size}"));
+    std::fs::create_dir_all(&project).unwrap();
+    let load = |dirs: &[PathBuf]| {
+        let index = cache::index_path(&project, dirs);
+        let t = Instant::now();
+        let c = cache::load_corpus(dirs, Some(&index), |_, _| {})
+            .unwrap()
+            .corpus;
+        eprintln!(
+            "[{size}] loaded {} sources in {:.1}s",
+            c.len(),
+            t.elapsed().as_secs_f64()
+        );
+        c
+    };
+    let alone = load(std::slice::from_ref(&seed));
+    let beside = load(&[seed.clone(), generated]);
+    assert_eq!(beside.len(), size + alone.len());
+    let mut same = true;
+    for d in ["shakeup.md", "clean.md", "precision.md"] {
+        let text = std::fs::read_to_string(root.join("fixtures/drafts").join(d)).unwrap();
+        let show = |c: &factcheck_ls::engine::corpus::Corpus| {
+            diagnose(&text, c, &Settings::default())
+                .into_iter()
+                .map(|x| format!("{:?} {}", x.range, x.message))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (show(&alone), show(&beside));
+        println!(
+            "[{size}] {d}: {} diagnostics with 5 sources, {} with {} — {}",
+            a.len(),
+            b.len(),
+            beside.len(),
+            if a == b { "the same" } else { "DIFFERENT" }
+        );
+        same &= a == b;
+    }
+    assert!(same, "verdicts changed with {size} unrelated sources");
+}
+
+/// Is `rg` there? If not, installs Debian's ripgrep (the baseline).
+fn ripgrep() -> bool {
+    let present = || Command::new("rg").arg("--version").output().is_ok();
+    if present() {
+        return true;
+    }
+    eprintln!("ripgrep missing: apt-get install -y ripgrep");
+    let _ = Command::new("apt-get")
+        .args(["install", "-y", "-q", "ripgrep"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status();
+    present()
+}
+
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -388,6 +455,12 @@ fn main() {
         return;
     }
     let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scale");
+    if args.iter().any(|a| a == "--equivalence") {
+        for s in &sizes {
+            equivalence(*s, &base);
+        }
+        return;
+    }
     let mut rows = Vec::new();
     for s in sizes {
         rows.push(run(s, &base, !args.iter().any(|a| a == "--no-lsp")));

@@ -497,6 +497,8 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
     };
     dedup_by_source(&mut evidence);
     dedup_by_source(&mut disagreements);
+    evidence.truncate(MAX_EVIDENCE);
+    disagreements.truncate(MAX_EVIDENCE);
     FigureCheck {
         figure: fig,
         verdict,
@@ -526,16 +528,17 @@ fn disputes(d: &Figure, s: &Figure) -> bool {
 
 /// Keeps the first (best) passage of each source.
 fn dedup_by_source(ev: &mut Vec<Evidence>) {
-    let mut seen = Vec::new();
-    ev.retain(|e| {
-        if seen.contains(&e.source) {
-            false
-        } else {
-            seen.push(e.source);
-            true
-        }
-    });
+    let mut seen = std::collections::HashSet::new();
+    ev.retain(|e| seen.insert(e.source));
 }
+
+/// Sources kept per verdict, best first. In a large archive thousands of
+/// sources can agree on a common figure; a finding names the best, and a
+/// keystroke does not carry thousands of locations to the editor.
+const MAX_EVIDENCE: usize = 10;
+
+/// Disagreeing sources named in a `sources-disagree` message.
+const MAX_NAMED: usize = 3;
 
 // ---------------------------------------------------------------------------
 // Quotes
@@ -836,6 +839,7 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
             check.evidence = agreeing;
         }
         dedup_by_source(&mut check.evidence);
+        check.evidence.truncate(MAX_EVIDENCE);
         return check;
     }
     if n < 3 {
@@ -1001,7 +1005,7 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
             FigureVerdict::Supported => {
                 if !fc.disagreements.is_empty() {
                     let mut parts = Vec::new();
-                    for (i, d) in fc.disagreements.iter().enumerate() {
+                    for (i, d) in fc.disagreements.iter().take(MAX_NAMED).enumerate() {
                         let sf = source_figure(corpus, d);
                         parts.push(format!(
                             "{} says {}",

@@ -88,6 +88,27 @@ struct SavedPostings {
 }
 
 impl SavedPostings {
+    /// The table at `range`: `terms + 1` offsets, then the positions.
+    fn read(bytes: &Bytes, range: Range<usize>, terms: usize) -> Option<SavedPostings> {
+        let raw = (**bytes).as_ref().get(range.clone())?;
+        let split = (terms + 1) * 4;
+        let offsets = raw.get(..split)?;
+        let positions = range.start + split..range.end;
+        if positions.len() % 4 != 0 {
+            return None;
+        }
+        let last = u32s(offsets).try_fold(0, |prev, v| (v >= prev).then_some(v))?;
+        if last as usize != positions.len() / 4 {
+            return None;
+        }
+        Some(SavedPostings {
+            bytes: bytes.clone(),
+            offsets: range.start..range.start + split,
+            positions,
+            terms,
+        })
+    }
+
     fn u32_at(&self, at: usize) -> usize {
         let b = (*self.bytes).as_ref();
         u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")) as usize
@@ -125,6 +146,8 @@ impl std::fmt::Debug for SavedPostings {
 
 struct Slot {
     head: Head,
+    /// The epoch in which a check last read it (see `Corpus::advance_epoch`).
+    touched: std::sync::atomic::AtomicU32,
     /// Lookup keys of its figures (see `Corpus::figure_keys`).
     figure_keys: Box<[u32]>,
     source: OnceLock<Source>,
@@ -169,6 +192,8 @@ pub struct Corpus {
     saved_postings: Option<SavedPostings>,
     /// How many sources have been decoded from the saved index.
     decoded: std::sync::atomic::AtomicUsize,
+    /// Advanced once per check by the server, for `evict_decoded`.
+    epoch: std::sync::atomic::AtomicU32,
     /// Figure lists by term id.
     figures_by_head: FxHashMap<u32, Vec<FigureRef>>,
     figures_by_local: FxHashMap<u32, Vec<FigureRef>>,
@@ -199,6 +224,11 @@ impl Corpus {
     /// The parsed source (decoded from the index on first use).
     pub fn get(&self, key: SourceKey) -> Option<&Source> {
         let slot = self.slots.get(key)?.as_ref()?;
+        let epoch = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        if slot.touched.load(std::sync::atomic::Ordering::Relaxed) != epoch {
+            slot.touched
+                .store(epoch, std::sync::atomic::Ordering::Relaxed);
+        }
         Some(slot.source.get_or_init(|| {
             self.decoded
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -228,22 +258,37 @@ impl Corpus {
         self.decoded.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Forgets the parsed form of sources read from a saved index once more
-    /// than `keep` are decoded; they are decoded again when next read. Keeps
-    /// memory bounded however many drafts, over however many subjects, are
-    /// checked in a session.
-    pub fn evict_decoded(&mut self, keep: usize) -> usize {
+    /// Starts a new epoch: sources read from now on count as recently used.
+    pub fn advance_epoch(&self) {
+        self.epoch
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Once more than `keep` sources are decoded from the saved index,
+    /// forgets the parsed form of those no check read in the last `recent`
+    /// epochs; they are decoded again when next read. Keeps memory bounded
+    /// however many drafts, over however many subjects, a session checks,
+    /// without dropping what the drafts being edited keep reading.
+    pub fn evict_decoded(&mut self, keep: usize, recent: u32) -> usize {
         if self.decoded() <= keep {
             return 0;
         }
-        let mut n = 0;
+        let now = *self.epoch.get_mut();
+        let mut evicted = 0;
+        let mut left = 0;
         for slot in self.slots.iter_mut().flatten() {
-            if slot.blob.is_some() && slot.source.take().is_some() {
-                n += 1;
+            if slot.blob.is_none() || slot.source.get().is_none() {
+                continue;
+            }
+            if now.wrapping_sub(*slot.touched.get_mut()) >= recent {
+                slot.source.take();
+                evicted += 1;
+            } else {
+                left += 1;
             }
         }
-        *self.decoded.get_mut() = 0;
-        n
+        *self.decoded.get_mut() = left;
+        evicted
     }
 
     /// The saved-index bytes of a source read from one, unchanged since.
@@ -436,17 +481,18 @@ impl Corpus {
         }
         let slot = Slot {
             head: Head::of(&source),
+            touched: Default::default(),
             figure_keys: keys.into_boxed_slice(),
             source: OnceLock::from(source),
             blob: None,
         };
-        self.insert_slot(slot, ids, true)
+        self.insert_slot(slot, ids, false)
     }
 
     /// Adds a source read from a saved index whose vocabulary this corpus
     /// was made with (`with_vocab`). `None` if its ids do not fit.
-    /// With `positions_saved`, its word positions are in the postings the
-    /// index saved (see `attach_postings`) and are not listed again.
+    /// With `positions_saved`, its word positions and figure lists are in
+    /// the lists the index saved (see `attach_saved_lists`), not listed again.
     pub fn insert_stored(
         &mut self,
         stored: Stored,
@@ -459,52 +505,90 @@ impl Corpus {
 
         let slot = Slot {
             head: stored.head,
+            touched: Default::default(),
             figure_keys: stored.figure_keys.into_boxed_slice(),
             source: OnceLock::new(),
             blob: Some((bytes.clone(), stored.blob)),
         };
-        Some(self.insert_slot(slot, stored.ids, !positions_saved))
+        Some(self.insert_slot(slot, stored.ids, positions_saved))
     }
 
-    /// Uses word positions saved with an index: `offsets` holds `terms + 1`
-    /// little-endian u32 offsets into `positions`. They must cover exactly
-    /// the sources inserted so far, inserted with `positions_saved`, in the
-    /// order they were saved. False (and not used) if they do not fit.
-    pub fn attach_postings(
+    /// Uses the lists saved with an index for the sources inserted so far
+    /// (all with `positions_saved`, in the order they were saved): word
+    /// positions, read in place (`positions`: `terms + 1` little-endian u32
+    /// offsets, then the positions), and figure lists (`figures`, see
+    /// `figure_lists`), copied into the lookup tables. False, with nothing
+    /// changed, if they do not fit.
+    pub fn attach_saved_lists(
         &mut self,
         bytes: &Bytes,
-        offsets: Range<usize>,
         positions: Range<usize>,
+        figures: Range<usize>,
     ) -> bool {
         let raw = (**bytes).as_ref();
-        let (Some(off), Some(_)) = (raw.get(offsets.clone()), raw.get(positions.clone())) else {
+        let terms = self.terms.len();
+        let Some(saved) = SavedPostings::read(bytes, positions, terms) else {
             return false;
         };
-        if off.len() % 4 != 0 || positions.len() % 4 != 0 || off.len() < 4 {
+        let Some(lists) = raw
+            .get(figures)
+            .and_then(|f| read_figure_lists(f, terms, self.slots.len()))
+        else {
             return false;
-        }
-        let terms = off.len() / 4 - 1;
-        let mut prev = 0;
-        for c in off.chunks_exact(4) {
-            let v = u32::from_le_bytes(c.try_into().expect("4 bytes")) as usize;
-            if v < prev {
-                return false;
-            }
-            prev = v;
-        }
-        if prev != positions.len() / 4 || terms > self.terms.len() {
-            return false;
-        }
-        self.saved_postings = Some(SavedPostings {
-            bytes: bytes.clone(),
-            offsets,
-            positions,
-            terms,
-        });
+        };
+        self.saved_postings = Some(saved);
+        let [head, local, context] = lists;
+        self.figures_by_head = head;
+        self.figures_by_local = local;
+        self.by_context = context;
         true
     }
 
-    fn insert_slot(&mut self, slot: Slot, ids: Vec<u32>, list_positions: bool) -> SourceKey {
+    /// The figure lists (by head, nearby word, sentence word) of these
+    /// sources, numbered 0.. in this order, for saving: per list, `terms + 1`
+    /// little-endian u32 offsets, then (source, figure) u32 pairs.
+    pub fn figure_lists(&self, keys: &[SourceKey]) -> Vec<u8> {
+        let terms = self.terms.len();
+        let mut out = Vec::new();
+        for kind in 0..3 {
+            let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
+            lists.resize_with(terms, Vec::new);
+            for (i, &k) in keys.iter().enumerate() {
+                let keys = self.figure_keys(k);
+                let mut at = 0;
+                let mut figure = 0u32;
+                while at + 3 <= keys.len() {
+                    let (head, n) = (keys[at], keys[at + 2] as usize);
+                    let local = &keys[at + 3..(at + 3 + n).min(keys.len())];
+                    let m = keys.get(at + 3 + n).copied().unwrap_or(0) as usize;
+                    let start = (at + 4 + n).min(keys.len());
+                    let context = &keys[start..(start + m).min(keys.len())];
+                    let r = (i as u32, figure);
+                    match kind {
+                        0 if head > 0 => lists[(head - 1) as usize].push(r),
+                        1 => local.iter().for_each(|&t| lists[t as usize].push(r)),
+                        2 => context.iter().for_each(|&t| lists[t as usize].push(r)),
+                        _ => {}
+                    }
+                    at = start + m;
+                    figure += 1;
+                }
+            }
+            let mut offset = 0u32;
+            out.extend_from_slice(&offset.to_le_bytes());
+            for l in &lists {
+                offset += l.len() as u32;
+                out.extend_from_slice(&offset.to_le_bytes());
+            }
+            for (a, b) in lists.iter().flatten() {
+                out.extend_from_slice(&a.to_le_bytes());
+                out.extend_from_slice(&b.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    fn insert_slot(&mut self, slot: Slot, ids: Vec<u32>, from_saved_lists: bool) -> SourceKey {
         if self.by_path.contains_key(&slot.head.path) {
             let p = slot.head.path.clone();
             self.remove(&p);
@@ -515,7 +599,7 @@ impl Corpus {
         let key = self.slots.len();
         let k32 = key as u32;
         let base = self.next_base;
-        let listed = if list_positions { &ids[..] } else { &[][..] };
+        let listed = if from_saved_lists { &[][..] } else { &ids[..] };
         for (pos, &id) in listed.iter().enumerate() {
             // Past u32 even after compaction (4 billion words), the source
             // is still checked for figures but not found by quotes.
@@ -539,7 +623,7 @@ impl Corpus {
             let r = (k32, figure);
             figure += 1;
             let head = take(&mut at);
-            if head > 0 {
+            if head > 0 && !from_saved_lists {
                 self.figures_by_head.entry(head - 1).or_default().push(r);
             }
             let dir = take(&mut at);
@@ -552,15 +636,15 @@ impl Corpus {
                 };
                 self.by_direction.entry((unit, d)).or_default().push(r);
             }
-            let n = take(&mut at) as usize;
-            for _ in 0..n {
-                let t = take(&mut at);
-                self.figures_by_local.entry(t).or_default().push(r);
-            }
-            let m = take(&mut at) as usize;
-            for _ in 0..m {
-                let t = take(&mut at);
-                self.by_context.entry(t).or_default().push(r);
+            for map in [&mut self.figures_by_local, &mut self.by_context] {
+                let n = take(&mut at) as usize;
+                let terms = &figure_keys[at..(at + n).min(figure_keys.len())];
+                at += n;
+                if !from_saved_lists {
+                    for &t in terms {
+                        map.entry(t).or_default().push(r);
+                    }
+                }
             }
         }
         self.word_ids.push(ids.into_boxed_slice());
@@ -613,7 +697,7 @@ impl Corpus {
         for (key, slot) in old.slots.into_iter().enumerate() {
             if let Some(slot) = slot {
                 let ids = std::mem::take(&mut word_ids[key]).into_vec();
-                fresh.insert_slot(slot, ids, true);
+                fresh.insert_slot(slot, ids, false);
             }
         }
         *self = fresh;
@@ -692,6 +776,45 @@ fn direction_code(f: &Figure) -> u32 {
             1 + unit * 2 + u32::from(d == Direction::Down)
         }
     }
+}
+
+fn u32s(raw: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    raw.chunks_exact(4)
+        .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+}
+
+type FigureLists = FxHashMap<u32, Vec<FigureRef>>;
+
+/// Reads three saved figure lists (see `Corpus::figure_lists`) naming
+/// sources below `sources`.
+fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[FigureLists; 3]> {
+    let mut at = 0;
+    let mut out: [FigureLists; 3] = Default::default();
+    for map in out.iter_mut() {
+        let offsets: Vec<u32> = u32s(raw.get(at..at + (terms + 1) * 4)?).collect();
+        at += (terms + 1) * 4;
+        let total = *offsets.last()? as usize;
+        let refs = raw.get(at..at + total * 8)?;
+        at += total * 8;
+        let pairs: Vec<u32> = u32s(refs).collect();
+        for (t, w) in offsets.windows(2).enumerate() {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            if a > b || b > total {
+                return None;
+            }
+            if a < b {
+                let list: Vec<FigureRef> = pairs[a * 2..b * 2]
+                    .chunks_exact(2)
+                    .map(|p| (p[0], p[1]))
+                    .collect();
+                if list.iter().any(|r| r.0 as usize >= sources) {
+                    return None;
+                }
+                map.insert(t as u32, list);
+            }
+        }
+    }
+    (at == raw.len()).then_some(out)
 }
 
 /// Do flat figure keys parse, with every id below `n`?

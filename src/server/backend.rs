@@ -37,9 +37,12 @@ fn debounce() -> Duration {
 /// Drafts larger than this are not checked (the text is still kept).
 pub const MAX_DRAFT_BYTES: usize = 2 * 1024 * 1024;
 /// Sources decoded from the saved index that a server keeps parsed; past
-/// this, they are dropped and decoded again when next read (see
-/// `Corpus::evict_decoded`), so memory stays bounded in a long session.
+/// this, those no recent check read are dropped and decoded again when next
+/// read (see `Corpus::evict_decoded`), so memory stays bounded in a long
+/// session.
 pub const KEEP_DECODED: usize = 2048;
+/// Sources read by any of the last this many checks are kept decoded.
+pub const RECENT_CHECKS: u32 = 32;
 /// How long to wait for the client to answer a request of ours.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -230,9 +233,10 @@ impl State {
             *read(&self.enc),
         );
         let decoded = corpus.decoded();
+        corpus.advance_epoch();
         drop(corpus);
         if decoded > KEEP_DECODED {
-            let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED);
+            let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED, RECENT_CHECKS);
             tracing::debug!("forgot {evicted} decoded sources");
         }
         Some(Arc::new(Checked {
