@@ -85,6 +85,8 @@ struct Entry {
 /// What an index file holds once its records are applied in order.
 struct Saved {
     bytes: Bytes,
+    /// The same bytes, as the map, to hand pages back once read.
+    map: Arc<memmap2::Mmap>,
     vocab: Vec<Term>,
     entries: HashMap<PathBuf, (Stored, Stamp)>,
     /// Entries replaced or removed by later records.
@@ -174,9 +176,16 @@ fn load(
             None
         }
     };
-    let (bytes, vocab, mut entries, superseded, saved_postings) = match saved {
-        Some(s) => (Some(s.bytes), s.vocab, s.entries, s.superseded, s.lists),
-        None => (None, Vec::new(), HashMap::new(), 0, None),
+    let (bytes, map, vocab, mut entries, superseded, saved_postings) = match saved {
+        Some(s) => (
+            Some(s.bytes),
+            Some(s.map),
+            s.vocab,
+            s.entries,
+            s.superseded,
+            s.lists,
+        ),
+        None => (None, None, Vec::new(), HashMap::new(), 0, None),
     };
     let saved_count = entries.len();
     let read_at = clock.elapsed();
@@ -247,6 +256,10 @@ fn load(
             tracing::warn!("the saved word positions do not fit; listing them again");
             corpus.compact();
         }
+        // The figure lists were copied out: their pages can go.
+        if let Some(map) = &map {
+            release_pages(map);
+        }
     }
     for (s, stamp) in parsed {
         stamps.push((s.path.clone(), stamp));
@@ -310,6 +323,15 @@ fn load(
         parsed: n_parsed,
         rebuilt,
     })
+}
+
+/// Lets the kernel take back the pages of the map read so far; they are read
+/// again from the file if touched.
+fn release_pages(map: &memmap2::Mmap) {
+    #[cfg(unix)]
+    // SAFETY: the map is read-only and backed by a file, so dropping its
+    // pages loses nothing: they are read again from the file when touched.
+    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
 }
 
 /// Returns freed heap pages to the system: glibc keeps them otherwise, and
@@ -643,10 +665,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
     let records = records(all)?;
     // Every page was read for the checksums; let the kernel take back the
     // ones no check needs (a source's pages come back when it is decoded).
-    #[cfg(unix)]
-    // SAFETY: the map is read-only and backed by a file: dropped pages are
-    // read again from the file when touched.
-    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    release_pages(&map);
     match records.first() {
         Some(Record {
             kind: Kind::Dirs,
@@ -704,9 +723,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         }
     }
     // The entries are copied out: their pages can go too.
-    #[cfg(unix)]
-    // SAFETY: as above.
-    let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    release_pages(&map);
     let lists = match &records[..] {
         [.., p, f] if p.kind == Kind::Postings && f.kind == Kind::Figures => {
             Some((p.at..p.at + p.payload.len(), f.at..f.at + f.payload.len()))
@@ -714,7 +731,8 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         _ => None,
     };
     Ok(Saved {
-        bytes: map,
+        bytes: map.clone(),
+        map,
         vocab,
         entries,
         superseded,

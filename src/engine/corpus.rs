@@ -796,16 +796,19 @@ fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[Figure
         let total = *offsets.last()? as usize;
         let refs = raw.get(at..at + total * 8)?;
         at += total * 8;
-        let pairs: Vec<u32> = u32s(refs).collect();
         for (t, w) in offsets.windows(2).enumerate() {
             let (a, b) = (w[0] as usize, w[1] as usize);
             if a > b || b > total {
                 return None;
             }
             if a < b {
-                let list: Vec<FigureRef> = pairs[a * 2..b * 2]
-                    .chunks_exact(2)
-                    .map(|p| (p[0], p[1]))
+                let list: Vec<FigureRef> = refs[a * 8..b * 8]
+                    .chunks_exact(8)
+                    .map(|p| {
+                        let pair =
+                            |i: usize| u32::from_le_bytes(p[i..i + 4].try_into().expect("4"));
+                        (pair(0), pair(4))
+                    })
                     .collect();
                 if list.iter().any(|r| r.0 as usize >= sources) {
                     return None;
