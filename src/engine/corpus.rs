@@ -554,24 +554,13 @@ impl Corpus {
             let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
             lists.resize_with(terms, Vec::new);
             for (i, &k) in keys.iter().enumerate() {
-                let keys = self.figure_keys(k);
-                let mut at = 0;
-                let mut figure = 0u32;
-                while at + 3 <= keys.len() {
-                    let (head, n) = (keys[at], keys[at + 2] as usize);
-                    let local = &keys[at + 3..(at + 3 + n).min(keys.len())];
-                    let m = keys.get(at + 3 + n).copied().unwrap_or(0) as usize;
-                    let start = (at + 4 + n).min(keys.len());
-                    let context = &keys[start..(start + m).min(keys.len())];
-                    let r = (i as u32, figure);
+                for (figure, f) in figure_entries(self.figure_keys(k)).enumerate() {
+                    let r = (i as u32, figure as u32);
                     match kind {
-                        0 if head > 0 => lists[(head - 1) as usize].push(r),
-                        1 => local.iter().for_each(|&t| lists[t as usize].push(r)),
-                        2 => context.iter().for_each(|&t| lists[t as usize].push(r)),
-                        _ => {}
+                        0 => f.head.iter().for_each(|&t| lists[t as usize].push(r)),
+                        1 => f.local.iter().for_each(|&t| lists[t as usize].push(r)),
+                        _ => f.context.iter().for_each(|&t| lists[t as usize].push(r)),
                     }
-                    at = start + m;
-                    figure += 1;
                 }
             }
             let mut offset = 0u32;
@@ -611,40 +600,22 @@ impl Corpus {
             }
         }
         self.next_base = base.saturating_add(ids.len() as u32);
-        let figure_keys = &slot.figure_keys;
-        let mut at = 0;
-        let mut figure = 0u32;
-        let take = |at: &mut usize| {
-            let v = figure_keys[*at];
-            *at += 1;
-            v
-        };
-        while at < figure_keys.len() {
-            let r = (k32, figure);
-            figure += 1;
-            let head = take(&mut at);
-            if head > 0 && !from_saved_lists {
-                self.figures_by_head.entry(head - 1).or_default().push(r);
+        for (figure, keys) in figure_entries(&slot.figure_keys).enumerate() {
+            let r = (k32, figure as u32);
+            if let Some(d) = keys.direction {
+                self.by_direction.entry(d).or_default().push(r);
             }
-            let dir = take(&mut at);
-            if dir > 0 {
-                let unit = UNITS[((dir - 1) / 2) as usize];
-                let d = if dir % 2 == 1 {
-                    Direction::Up
-                } else {
-                    Direction::Down
-                };
-                self.by_direction.entry((unit, d)).or_default().push(r);
+            if from_saved_lists {
+                continue;
             }
-            for map in [&mut self.figures_by_local, &mut self.by_context] {
-                let n = take(&mut at) as usize;
-                let terms = &figure_keys[at..(at + n).min(figure_keys.len())];
-                at += n;
-                if !from_saved_lists {
-                    for &t in terms {
-                        map.entry(t).or_default().push(r);
-                    }
-                }
+            if let Some(h) = keys.head {
+                self.figures_by_head.entry(h).or_default().push(r);
+            }
+            for &t in keys.local {
+                self.figures_by_local.entry(t).or_default().push(r);
+            }
+            for &t in keys.context {
+                self.by_context.entry(t).or_default().push(r);
             }
         }
         self.word_ids.push(ids.into_boxed_slice());
@@ -755,6 +726,46 @@ impl Corpus {
             self.by_id.insert(id, k);
         }
     }
+}
+
+/// One figure's lookup keys, read from the flat layout `figure_keys`
+/// describes.
+struct FigureEntry<'a> {
+    head: Option<u32>,
+    direction: Option<(&'static str, Direction)>,
+    local: &'a [u32],
+    context: &'a [u32],
+}
+
+/// The figures of flat figure keys, in order (stopping where they are cut
+/// short: `keys_fit` checks saved ones before use).
+fn figure_entries(keys: &[u32]) -> impl Iterator<Item = FigureEntry<'_>> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let &[head, dir, n] = keys.get(at..at + 3)? else {
+            return None;
+        };
+        let local = keys.get(at + 3..at + 3 + n as usize)?;
+        let m = *keys.get(at + 3 + n as usize)? as usize;
+        let start = at + 4 + n as usize;
+        let context = keys.get(start..start + m)?;
+        at = start + m;
+        let direction = (dir > 0).then(|| {
+            let unit = UNITS[(((dir - 1) / 2) as usize).min(UNITS.len() - 1)];
+            let d = if dir % 2 == 1 {
+                Direction::Up
+            } else {
+                Direction::Down
+            };
+            (unit, d)
+        });
+        Some(FigureEntry {
+            head: head.checked_sub(1),
+            direction,
+            local,
+            context,
+        })
+    })
 }
 
 /// A source's file name and stem (once, if they are the same).
