@@ -25,7 +25,7 @@ use crate::load::{self, LoadError, Skipped, Stamp};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// The cache folder, inside the project root.
 pub const FOLDER: &str = ".factcheck";
@@ -36,9 +36,10 @@ const FORMAT: u32 = 1;
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
 const HEADER: usize = 8 + 4 + 16;
-/// After parsing this many sources, the corpus is read back from the index
-/// just written, so that parsed sources leave memory.
-const REOPEN_AFTER: usize = 256;
+/// Parsed sources inserted (and shown to readers) at a time.
+const PUBLISH: usize = 256;
+/// Encoded sources gathered into one record before it is written.
+const CHUNK: usize = 16 << 20;
 /// Sources per record: records are decoded in parallel.
 const BATCH: usize = 256;
 
@@ -135,6 +136,44 @@ pub fn index_path(root: &Path, dirs: &[PathBuf]) -> PathBuf {
         .join(format!("index-{:08x}.bin", h.finalize()))
 }
 
+/// Where a load puts the corpus it builds. Sources are added batch by
+/// batch, each under the write lock, so that readers (checks) see the
+/// sources loaded so far while the rest are parsed.
+pub trait Shelf: Sync {
+    fn cell(&self) -> &RwLock<Corpus>;
+    /// Called after each change to the corpus.
+    fn changed(&self) {}
+}
+
+impl Shelf for RwLock<Corpus> {
+    fn cell(&self) -> &RwLock<Corpus> {
+        self
+    }
+}
+
+fn shelf_read(shelf: &dyn Shelf) -> std::sync::RwLockReadGuard<'_, Corpus> {
+    shelf.cell().read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn shelf_update<R>(shelf: &dyn Shelf, f: impl FnOnce(&mut Corpus) -> R) -> R {
+    let r = f(&mut shelf.cell().write().unwrap_or_else(|e| e.into_inner()));
+    shelf.changed();
+    r
+}
+
+/// What a load did, besides filling the corpus.
+pub struct Report {
+    pub skipped: Vec<Skipped>,
+    /// The index file, when it could be written.
+    pub index: Option<IndexFile>,
+    /// Sources taken from the index without parsing.
+    pub reused: usize,
+    /// Sources parsed from their files.
+    pub parsed: usize,
+    /// Why a saved index was not used, if one was there.
+    pub rebuilt: Option<String>,
+}
+
 /// Loads the sources under `dirs`, taking unchanged ones from the index at
 /// `index` (when given) and writing the index back. `progress(done, total)`
 /// is told how many files are done.
@@ -143,14 +182,26 @@ pub fn load_corpus(
     index: Option<&Path>,
     progress: impl Fn(usize, usize) + Sync,
 ) -> Result<Loaded, LoadError> {
-    load(dirs, index, &progress)
+    let shelf = RwLock::new(Corpus::new());
+    let report = load_into(dirs, index, progress, &shelf)?;
+    Ok(Loaded {
+        corpus: shelf.into_inner().unwrap_or_else(|e| e.into_inner()),
+        skipped: report.skipped,
+        index: report.index,
+        reused: report.reused,
+        parsed: report.parsed,
+        rebuilt: report.rebuilt,
+    })
 }
 
-fn load(
+/// As `load_corpus`, into `shelf`: its corpus is replaced at once by the
+/// sources the index has, then grows batch by batch as files are parsed.
+pub fn load_into(
     dirs: &[PathBuf],
     index: Option<&Path>,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Loaded, LoadError> {
+    progress: impl Fn(usize, usize) + Sync,
+    shelf: &dyn Shelf,
+) -> Result<Report, LoadError> {
     let clock = std::time::Instant::now();
     // Listing the folders and reading the index overlap; so do the stats.
     let (files, read_result) = std::thread::scope(|scope| {
@@ -209,12 +260,6 @@ fn load(
     let dropped: Vec<PathBuf> = entries.into_keys().collect();
     let first = reused.len();
     let stat_at = clock.elapsed();
-    progress(first, total);
-    let (parsed, skipped) = load::parse_files(&to_parse, |done| progress(first + done, total));
-    for s in &skipped {
-        tracing::warn!("skipping source {}: {}", s.path.display(), s.reason);
-    }
-    let parsed_at = clock.elapsed();
     let mut corpus = Corpus::with_vocab(vocab);
     let saved_vocab = corpus.vocab_len();
     // The saved word positions hold when every entry is used, in the order
@@ -261,30 +306,101 @@ fn load(
             release_pages(map);
         }
     }
-    for (s, stamp) in parsed {
-        stamps.push((s.path.clone(), stamp));
-        corpus.insert(s);
+    // What the index had is there for checks at once; parsed files follow.
+    shelf_update(shelf, |c| *c = corpus);
+    progress(first, total);
+    let inserted_at = clock.elapsed();
+
+    // The whole file is written again when there is none, or once half of
+    // it would be superseded entries; else changes are appended.
+    let garbage = superseded + dropped.len() + stale;
+    let mut writer = index
+        .filter(|_| saved_count == 0 || garbage * 2 > first + to_parse.len())
+        .and_then(|path| {
+            Writer::start(path, dirs)
+                .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
+                .ok()
+        });
+    let failed = |e: std::io::Error, writer: &mut Option<Writer>| {
+        if let Some(w) = writer.take() {
+            tracing::warn!("cannot write the index {}: {e}", w.path.display());
+        }
+    };
+    if let Some(w) = writer.as_mut() {
+        let c = shelf_read(shelf);
+        let result = c.heads().try_for_each(|(k, head)| match blob_of(&c, k)? {
+            Some(b) => w.add(&head.path, &b),
+            None => Ok(()),
+        });
+        drop(c);
+        if let Err(e) = result {
+            failed(e, &mut writer);
+        }
     }
-    let n_parsed = stamps.len();
-    tracing::info!(
-        "loaded {} sources ({first} from the index, {n_parsed} parsed): listed in {listed:?}, \
-         index read by {read_at:?}, files checked by {stat_at:?}, parsed by {parsed_at:?}, \
-         inserted by {:?}",
-        corpus.len(),
-        clock.elapsed()
+    // Parsed sources are inserted in batches, each published to readers. With
+    // an index being written, each source is encoded on the parsing thread,
+    // written, and kept only in that form until it is read.
+    let encoded = writer.is_some();
+    let mut skipped = Vec::new();
+    let mut batch: Vec<(crate::engine::source::Source, Option<Vec<u8>>)> = Vec::new();
+    let publish = |batch: &mut Vec<(crate::engine::source::Source, Option<Vec<u8>>)>| {
+        let items = std::mem::take(batch);
+        // Parsed forms kept only as encoded are dropped outside the lock.
+        let leftovers = shelf_update(shelf, |c| {
+            let mut left = Vec::new();
+            for (s, blob) in items {
+                match blob {
+                    Some(b) => {
+                        c.insert_encoded(&s, Arc::new(b));
+                        left.push(s);
+                    }
+                    None => {
+                        c.insert(s);
+                    }
+                }
+            }
+            left
+        });
+        drop(leftovers);
+    };
+    let mut done = 0;
+    load::parse_each(
+        &to_parse,
+        |s| encoded.then(|| encode(s).ok()).flatten(),
+        |parsed| {
+            done += 1;
+            match parsed {
+                Ok((s, stamp, blob)) => {
+                    if let (Some(w), Some(b)) = (writer.as_mut(), &blob) {
+                        if let Err(e) = w.add(&s.path, b) {
+                            failed(e, &mut writer);
+                        }
+                    }
+                    stamps.push((s.path.clone(), stamp));
+                    batch.push((s, blob));
+                    if batch.len() >= PUBLISH {
+                        publish(&mut batch);
+                    }
+                }
+                Err(k) => {
+                    tracing::warn!("skipping source {}: {}", k.path.display(), k.reason);
+                    skipped.push(k);
+                }
+            }
+            progress(first + done, total);
+        },
     );
-    let mut rewritten = false;
-    let index = index.and_then(|path| {
-        let garbage = superseded + dropped.len() + stale;
-        let result = if saved_count == 0 || garbage * 2 > corpus.len() {
-            rewritten = true;
-            write_full(
-                path,
-                dirs,
-                &corpus,
-                &stamps_of(&corpus, &stamps, &HashSet::new()),
-            )
-        } else {
+    publish(&mut batch);
+    let n_parsed = stamps.len();
+    let parsed_at = clock.elapsed();
+    tracing::info!(
+        "loaded {first} sources from the index and parsed {n_parsed}: listed in {listed:?}, \
+         index read by {read_at:?}, files checked by {stat_at:?}, index sources in by \
+         {inserted_at:?}, parsed and in by {parsed_at:?}"
+    );
+    let index = match (writer, index) {
+        (Some(w), _) => finish_and_rebase(w, dirs, shelf, &stamps),
+        (None, Some(path)) if saved_count > 0 => {
             let mut file = IndexFile {
                 path: path.to_path_buf(),
                 dirs: dirs.to_vec(),
@@ -292,37 +408,76 @@ fn load(
                 superseded,
                 held_back: HashSet::new(),
             };
-            file.append(&corpus, &stamps, &dropped).map(|()| file)
-        };
-        result
-            .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
-            .ok()
-    });
-    // A corpus read back from the file it was just written to keeps its
-    // parsed sources on disk until a check reads them: far less memory
-    // than every source parsed.
-    if let (true, Some(file)) = (rewritten && n_parsed >= REOPEN_AFTER, &index) {
-        drop(corpus);
-        give_back_freed_memory();
-        let again = load(dirs, Some(&file.path), &|_, _| {})?;
-        give_back_freed_memory();
-        return Ok(Loaded {
-            corpus: again.corpus,
-            index: again.index,
-            skipped,
-            reused: first,
-            parsed: n_parsed,
-            rebuilt,
-        });
-    }
-    Ok(Loaded {
-        corpus,
+            let c = shelf_read(shelf);
+            file.append(&c, &stamps, &dropped)
+                .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
+                .ok()
+                .map(|()| file)
+        }
+        _ => None,
+    };
+    Ok(Report {
         skipped,
         index,
         reused: first,
         parsed: n_parsed,
         rebuilt,
     })
+}
+
+/// Finishes a whole index file, then points the corpus's sources at it, so
+/// that their encoded forms held in memory can go.
+fn finish_and_rebase(
+    w: Writer,
+    dirs: &[PathBuf],
+    shelf: &dyn Shelf,
+    fresh: &[(PathBuf, Stamp)],
+) -> Option<IndexFile> {
+    let path = w.path.clone();
+    let c = shelf_read(shelf);
+    let revision = c.revision();
+    let stamps = stamps_of(&c, fresh, &HashSet::new());
+    let finished = w.finish(dirs, &c, &stamps);
+    drop(c);
+    let written = finished
+        .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
+        .ok()?;
+    match std::fs::File::open(&path).and_then(|f| {
+        // SAFETY: as in `read`: the file was just written whole and renamed
+        // into place.
+        unsafe { memmap2::Mmap::map(&f) }
+    }) {
+        Ok(map) => {
+            let map = Arc::new(map);
+            let bytes: Bytes = map.clone();
+            let rebased = shelf_update(shelf, |c| {
+                c.rebase_blobs(&bytes, &written.blobs, revision)
+                    && written.lists.clone().is_some_and(|(p, f)| {
+                        c.adopt_saved_lists(&bytes, p, f, &written.keys, revision)
+                    })
+            });
+            if !rebased {
+                tracing::info!("the corpus changed while the index was written; kept as is");
+            }
+            // The figure lists were copied out of the map.
+            release_pages(&map);
+            crate::engine::text::forget_stems();
+            give_back_freed_memory();
+        }
+        Err(e) => tracing::warn!("cannot map the index just written: {e}"),
+    }
+    Some(written.file)
+}
+
+/// A source's encoded form: as saved, or encoded now.
+fn blob_of(corpus: &Corpus, key: SourceKey) -> std::io::Result<Option<std::borrow::Cow<'_, [u8]>>> {
+    if let Some(raw) = corpus.stored_blob(key) {
+        return Ok(Some(std::borrow::Cow::Borrowed(raw)));
+    }
+    match corpus.get(key) {
+        Some(s) => Ok(Some(std::borrow::Cow::Owned(encode(s)?))),
+        None => Ok(None),
+    }
 }
 
 /// Lets the kernel take back the pages of the map read so far; they are read
@@ -341,6 +496,19 @@ fn give_back_freed_memory() {
     // SAFETY: malloc_trim only releases free memory of the allocator.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// Call once at start. Large blocks (a common word's position list, say)
+/// are mapped on their own, not from the heap, so that freeing them gives
+/// the memory back: by default glibc raises that threshold as big blocks
+/// are freed, and lists grown then dropped by a bulk build stay resident
+/// as holes in the heap.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator setting.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
 
@@ -450,6 +618,20 @@ fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
     out.extend_from_slice(payload);
 }
 
+/// A source's entry: what lookups need, and where its encoded form is.
+fn entry(corpus: &Corpus, key: SourceKey, stamp: Stamp, blob: (u64, u32)) -> Option<Entry> {
+    let head = corpus.head(key)?;
+    Some(Entry {
+        path: head.path.clone(),
+        declared_id: head.declared_id.clone(),
+        meta: head.meta.clone(),
+        stamp,
+        ids: corpus.word_ids(key).to_vec(),
+        figure_keys: corpus.figure_keys(key).to_vec(),
+        blob,
+    })
+}
+
 /// Appends to `out` (which will start at byte `file_at` of the file) one
 /// record with the parsed sources, then the records of their entries: the
 /// entries, which every start reads, sit together after the sources, which
@@ -459,9 +641,8 @@ fn sources_records(
     file_at: u64,
     corpus: &Corpus,
     changed: &[(PathBuf, Stamp)],
-) -> std::io::Result<Vec<SourceKey>> {
+) -> std::io::Result<()> {
     let blobs_at = file_at + out.len() as u64 + 9;
-    let mut written = Vec::new();
     let mut blobs: Vec<u8> = Vec::new();
     let mut batches: Vec<Vec<Entry>> = Vec::new();
     for batch in changed.chunks(BATCH) {
@@ -470,26 +651,13 @@ fn sources_records(
             let Some(key) = corpus.key_of_path(path) else {
                 continue;
             };
-            let (Some(head), at) = (corpus.head(key), blobs.len()) else {
+            let Some(raw) = blob_of(corpus, key)? else {
                 continue;
             };
-            match corpus.stored_blob(key) {
-                Some(raw) => blobs.extend_from_slice(raw),
-                None => match corpus.get(key) {
-                    Some(s) => blobs.extend(encode(s)?),
-                    None => continue,
-                },
-            }
-            entries.push(Entry {
-                path: head.path.clone(),
-                declared_id: head.declared_id.clone(),
-                meta: head.meta.clone(),
-                stamp: *stamp,
-                ids: corpus.word_ids(key).to_vec(),
-                figure_keys: corpus.figure_keys(key).to_vec(),
-                blob: (blobs_at + at as u64, (blobs.len() - at) as u32),
-            });
-            written.push(key);
+            let at = blobs.len();
+            blobs.extend_from_slice(&raw);
+            let blob = (blobs_at + at as u64, raw.len() as u32);
+            entries.extend(entry(corpus, key, *stamp, blob));
         }
         batches.push(entries);
     }
@@ -502,7 +670,7 @@ fn sources_records(
     for entries in batches {
         record(out, Kind::Sources, &encode(&entries)?);
     }
-    Ok(written)
+    Ok(())
 }
 
 /// The word positions of these sources, inserted in this order from
@@ -545,45 +713,198 @@ fn write_full(
     corpus: &Corpus,
     stamps: &[(PathBuf, Stamp)],
 ) -> std::io::Result<IndexFile> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
-    let ignore = folder.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "# factcheck-ls index cache: safe to delete\n*\n")?;
+    let mut w = Writer::start(path, dirs)?;
+    for (p, _) in stamps {
+        if let Some(key) = corpus.key_of_path(p) {
+            if let Some(raw) = blob_of(corpus, key)? {
+                w.add(p, &raw)?;
+            }
+        }
     }
-    let mut out = Vec::with_capacity(corpus.len() * 16 * 1024);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(ENGINE.as_bytes());
-    record(&mut out, Kind::Dirs, &encode(&dirs)?);
-    let words: Vec<&str> = corpus.vocab_from(0).iter().map(|t| t.as_str()).collect();
-    record(&mut out, Kind::Vocab, &encode(&words)?);
-    let mut stamps = stamps.to_vec();
-    stamps.sort_by(|a, b| a.0.cmp(&b.0));
-    let keys = sources_records(&mut out, 0, corpus, &stamps)?;
-    let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
-    if total < u32::MAX as usize / 4 {
-        record(&mut out, Kind::Postings, &postings_record(corpus, &keys));
-        record(&mut out, Kind::Figures, &corpus.figure_lists(&keys));
+    w.finish(dirs, corpus, stamps).map(|w| w.file)
+}
+
+/// A whole index file being written: sources' encoded forms as they come,
+/// in records of about `CHUNK` bytes, then, once the corpus is complete,
+/// the vocabulary, the entries and the lists. Written to a temporary file
+/// that `finish` renames into place; dropped unfinished, it is removed.
+struct Writer {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    /// Bytes written to the file so far.
+    written: u64,
+    /// Encoded sources gathered for the next blob record.
+    chunk: Vec<u8>,
+    /// Where each source's encoded form is in the file.
+    blobs: HashMap<PathBuf, (u64, u32)>,
+    finished: bool,
+}
+
+impl Writer {
+    fn start(path: &Path, dirs: &[PathBuf]) -> std::io::Result<Writer> {
+        let folder = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(folder)?;
+        let ignore = folder.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# factcheck-ls index cache: safe to delete\n*\n")?;
+        }
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tmp = folder.join(format!(
+            ".{}.{}-{}.tmp",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("index"),
+            std::process::id(),
+            WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let file = std::fs::File::create(&tmp)?;
+        let mut w = Writer {
+            path: path.to_path_buf(),
+            tmp,
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            written: 0,
+            chunk: Vec::new(),
+            blobs: HashMap::new(),
+            finished: false,
+        };
+        let mut head = Vec::new();
+        head.extend_from_slice(MAGIC);
+        head.extend_from_slice(&FORMAT.to_le_bytes());
+        head.extend_from_slice(ENGINE.as_bytes());
+        w.file.write_all(&head)?;
+        w.written = head.len() as u64;
+        w.put(Kind::Dirs, &encode(&dirs)?)?;
+        Ok(w)
     }
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let tmp = folder.join(format!(
-        ".{}.{}-{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("index"),
-        std::process::id(),
-        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    std::fs::write(&tmp, &out)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    Ok(IndexFile {
-        path: path.to_path_buf(),
-        dirs: dirs.to_vec(),
-        vocab_len: corpus.vocab_len(),
-        superseded: 0,
-        held_back: HashSet::new(),
-    })
+
+    /// Writes one record.
+    fn put(&mut self, kind: Kind, payload: &[u8]) -> std::io::Result<()> {
+        let len = u32::try_from(payload.len())
+            .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
+        let mut head = [0u8; 9];
+        head[0] = kind as u8;
+        head[1..5].copy_from_slice(&len.to_le_bytes());
+        head[5..9].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        self.file.write_all(&head)?;
+        self.file.write_all(payload)?;
+        self.written += 9 + payload.len() as u64;
+        Ok(())
+    }
+
+    /// Adds the encoded form of the source at `path`.
+    fn add(&mut self, path: &Path, blob: &[u8]) -> std::io::Result<()> {
+        let len = u32::try_from(blob.len())
+            .map_err(|_| std::io::Error::other("a source over 4 GiB encoded"))?;
+        if !self.chunk.is_empty() && self.chunk.len() + blob.len() > CHUNK {
+            self.flush_chunk()?;
+        }
+        let at = self.written + 9 + self.chunk.len() as u64;
+        self.chunk.extend_from_slice(blob);
+        self.blobs.insert(path.to_path_buf(), (at, len));
+        Ok(())
+    }
+
+    fn flush_chunk(&mut self) -> std::io::Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.put(Kind::Blobs, &chunk)?;
+        self.chunk = chunk;
+        self.chunk.clear();
+        Ok(())
+    }
+
+    /// Writes the rest for the sources of `stamps` (those added), renames
+    /// the file into place and returns it, with where each source's
+    /// encoded form now is in it.
+    fn finish(
+        mut self,
+        dirs: &[PathBuf],
+        corpus: &Corpus,
+        stamps: &[(PathBuf, Stamp)],
+    ) -> std::io::Result<Written> {
+        let clock = std::time::Instant::now();
+        self.flush_chunk()?;
+        self.chunk = Vec::new();
+        let words: Vec<&str> = corpus.vocab_from(0).iter().map(|t| t.as_str()).collect();
+        self.put(Kind::Vocab, &encode(&words)?)?;
+        let mut stamps: Vec<&(PathBuf, Stamp)> = stamps
+            .iter()
+            .filter(|(p, _)| self.blobs.contains_key(p))
+            .collect();
+        stamps.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut keys = Vec::new();
+        let mut at = Vec::new();
+        for batch in stamps.chunks(BATCH) {
+            let mut entries = Vec::new();
+            for (path, stamp) in batch {
+                let (Some(key), Some(&blob)) = (corpus.key_of_path(path), self.blobs.get(path))
+                else {
+                    continue;
+                };
+                let Some(e) = entry(corpus, key, *stamp, blob) else {
+                    continue;
+                };
+                entries.push(e);
+                keys.push(key);
+                let start = blob.0 as usize;
+                at.push((key, start..start + blob.1 as usize));
+            }
+            self.put(Kind::Sources, &encode(&entries)?)?;
+        }
+        let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
+        let mut lists = None;
+        if total < u32::MAX as usize / 4 {
+            let positions = postings_record(corpus, &keys);
+            let figures = corpus.figure_lists(&keys);
+            let p = self.written as usize + 9;
+            let f = p + positions.len() + 9;
+            lists = Some((p..p + positions.len(), f..f + figures.len()));
+            self.put(Kind::Postings, &positions)?;
+            self.put(Kind::Figures, &figures)?;
+        }
+        self.file.flush()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.finished = true;
+        tracing::info!(
+            "wrote the index {} ({} bytes; lookups written in {:?})",
+            self.path.display(),
+            self.written,
+            clock.elapsed()
+        );
+        let file = IndexFile {
+            path: self.path.clone(),
+            dirs: dirs.to_vec(),
+            vocab_len: corpus.vocab_len(),
+            superseded: 0,
+            held_back: HashSet::new(),
+        };
+        Ok(Written {
+            file,
+            keys,
+            blobs: at,
+            lists,
+        })
+    }
+}
+
+/// A whole index file just written, and where things are in it.
+struct Written {
+    file: IndexFile,
+    /// The sources written, in the order of the saved word positions.
+    keys: Vec<SourceKey>,
+    /// Where each one's encoded form is.
+    blobs: Vec<(SourceKey, std::ops::Range<usize>)>,
+    /// Where the saved word positions and figure lists are.
+    lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// One record of an index file: its kind, where its payload starts in the

@@ -182,48 +182,74 @@ pub fn parse_files(
     files: &[PathBuf],
     progress: impl Fn(usize) + Sync,
 ) -> (Vec<(Source, Stamp)>, Vec<Skipped>) {
+    let mut sources = Vec::new();
+    let mut skipped = Vec::new();
+    parse_each(
+        files,
+        |_| (),
+        |parsed| {
+            match parsed {
+                Ok((s, stamp, ())) => sources.push((s, stamp)),
+                Err(k) => skipped.push(k),
+            }
+            progress(sources.len() + skipped.len());
+        },
+    );
+    (sources, skipped)
+}
+
+/// Reads and parses `files` on every core, runs `also` on each parsed source
+/// on the same thread (encoding it, say), and hands each result to `each`
+/// on the calling thread, in the order of `files`, as soon as it and those
+/// before it are ready: the caller's work overlaps the parsing. A file the
+/// parser panics on is skipped with that reason; the others are not lost.
+pub fn parse_each<X: Send>(
+    files: &[PathBuf],
+    also: impl Fn(&Source) -> X + Sync,
+    mut each: impl FnMut(Result<(Source, Stamp, X), Skipped>),
+) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    type Part = (Vec<(Source, Stamp)>, Vec<Skipped>);
-    let results: Vec<Part> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                let done = &done;
-                let progress = &progress;
-                scope.spawn(move || {
-                    let mut ok = Vec::new();
-                    let mut bad = Vec::new();
-                    for p in part {
-                        match read_stamped(p) {
-                            Ok((text, stamp)) => ok.push((Source::parse(p, text), stamp)),
-                            Err(reason) => bad.push(Skipped {
-                                path: p.clone(),
-                                reason,
-                            }),
-                        }
-                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                    }
-                    (ok, bad)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Bounded, so that parsing runs at most this far ahead of `each`.
+    let (tx, rx) = std::sync::mpsc::sync_channel(256);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (tx, next, also) = (tx.clone(), &next, &also);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(path) = files.get(i) else {
+                    return;
+                };
+                let result = read_stamped(path).and_then(|(text, stamp)| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let s = Source::parse(path, text);
+                        let x = also(&s);
+                        (s, stamp, x)
+                    }))
+                    .map_err(|_| "the parser failed on it (a bug: please report it)".to_string())
+                });
+                let result = result.map_err(|reason| Skipped {
+                    path: path.clone(),
+                    reason,
+                });
+                if tx.send((i, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&due) {
+                each(result);
+                due += 1;
+            }
+        }
     });
-    let mut sources = Vec::new();
-    let mut skipped = Vec::new();
-    for (s, k) in results {
-        sources.extend(s);
-        skipped.extend(k);
-    }
-    sources.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    (sources, skipped)
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ fn init_logging() {
 
 fn main() -> ExitCode {
     init_logging();
+    factcheck_ls::cache::tune_allocator();
     let args = Args::parse();
     match args.command {
         None => factcheck_ls_serve(),

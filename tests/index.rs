@@ -71,7 +71,15 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
         std::fs::read_to_string(index.parent().unwrap().join(".gitignore")).unwrap(),
         "# factcheck-ls index cache: safe to delete\n*\n"
     );
+    // A cold build keeps each source only encoded, in the file it wrote.
+    assert_eq!(cold.corpus.decoded(), 0);
+    let file = std::fs::read(&index).unwrap();
+    for (k, _) in cold.corpus.heads() {
+        let blob = cold.corpus.stored_blob(k).expect("read from the index");
+        assert!(file.windows(blob.len()).any(|w| w == blob));
+    }
     assert_eq!(verdicts(&cold.corpus), expected);
+    assert!(cold.corpus.decoded() > 0);
 
     let warm = open(&sources, &index);
     assert_eq!((warm.reused, warm.parsed, warm.rebuilt), (8, 0, None));
@@ -254,4 +262,87 @@ fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
     let key = again.corpus.key_of_path(&wire).unwrap();
     assert!(again.corpus.get(key).unwrap().text.ends_with("Round 11.\n"));
     assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
+}
+
+/// Counts the corpus at each change a load makes.
+struct Watched {
+    corpus: std::sync::RwLock<Corpus>,
+    sizes: std::sync::Mutex<Vec<usize>>,
+}
+
+impl cache::Shelf for Watched {
+    fn cell(&self) -> &std::sync::RwLock<Corpus> {
+        &self.corpus
+    }
+
+    fn changed(&self) {
+        let n = self.corpus.read().unwrap().len();
+        self.sizes.lock().unwrap().push(n);
+    }
+}
+
+#[test]
+fn a_load_shows_sources_batch_by_batch_and_the_index_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    // A made-up thing per file, each with its own count.
+    let thing = |i: usize| {
+        let syllables = ["ka", "lo", "mi", "ru", "te", "vo", "sa", "ne"];
+        (0..4)
+            .map(|d| syllables[(i >> (3 * d)) & 7])
+            .collect::<String>()
+    };
+    for i in 0..600 {
+        std::fs::write(
+            sources.join(format!("{i:04}.txt")),
+            format!("The library holds {} {}.\n", i + 41, thing(i)),
+        )
+        .unwrap();
+    }
+    let index = cache::index_path(dir.path(), std::slice::from_ref(&sources));
+    let load = |shelf: &Watched| {
+        cache::load_into(
+            std::slice::from_ref(&sources),
+            Some(&index),
+            |_, _| {},
+            shelf,
+        )
+        .unwrap()
+    };
+    let shelf = Watched {
+        corpus: Default::default(),
+        sizes: Default::default(),
+    };
+    let report = load(&shelf);
+    assert_eq!((report.reused, report.parsed), (0, 600));
+    // Empty (nothing saved), two full batches and the rest, then the
+    // sources pointed at the index just written.
+    assert_eq!(*shelf.sizes.lock().unwrap(), [0, 256, 512, 600, 600]);
+    let corpus = shelf.corpus.read().unwrap();
+    let draft = format!(
+        "The library holds 48 {}. The library holds 70 {}.\n",
+        thing(7),
+        thing(8)
+    );
+    assert_eq!(
+        render(&draft, &corpus),
+        ["0:49-0:51 error[figure-mismatch] source says 49 kalokaka, not 70; see 0008"]
+    );
+    drop(corpus);
+
+    // One file changed: the saved sources are there at once, then it.
+    std::fs::write(
+        sources.join("0008.txt"),
+        format!("The library holds 70 {}.\n", thing(8)),
+    )
+    .unwrap();
+    let shelf = Watched {
+        corpus: Default::default(),
+        sizes: Default::default(),
+    };
+    let report = load(&shelf);
+    assert_eq!((report.reused, report.parsed), (599, 1));
+    assert_eq!(*shelf.sizes.lock().unwrap(), [599, 600]);
+    assert!(render(&draft, &shelf.corpus.read().unwrap()).is_empty());
 }

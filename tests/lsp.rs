@@ -650,6 +650,10 @@ async fn a_restart_reads_the_saved_index_with_its_updates_and_never_unsaved_buff
         m == ["source says 25 field offices, not 30; see a"]
     })
     .await;
+    // Drafts are checked while the corpus loads; the index is written once
+    // it is loaded.
+    lsp.wait(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
     let index = std::fs::read_dir(dir.path().join(".factcheck"))
         .unwrap()
         .flatten()

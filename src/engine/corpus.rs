@@ -201,6 +201,8 @@ pub struct Corpus {
     by_context: FxHashMap<u32, Vec<FigureRef>>,
     /// Figures of a change up or down, by unit and direction.
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
+    /// Bumped by every insertion and removal (see `rebase_blobs`).
+    revision: u64,
 }
 
 /// A word id that no source word has.
@@ -465,6 +467,36 @@ impl Corpus {
     /// Adds an already parsed source (parsing can run on other threads).
     pub fn insert(&mut self, mut source: Source) -> SourceKey {
         let words = std::mem::take(&mut source.words);
+        let (ids, keys) = self.lookup_keys(&words, &source);
+        let slot = Slot {
+            head: Head::of(&source),
+            touched: Default::default(),
+            figure_keys: keys.into_boxed_slice(),
+            source: OnceLock::from(source),
+            blob: None,
+        };
+        self.insert_slot(slot, ids, false)
+    }
+
+    /// Adds a parsed source but keeps only `blob`, its encoded form
+    /// (postcard), to decode when a check reads it: a bulk build holds
+    /// far less than every source parsed.
+    pub fn insert_encoded(&mut self, source: &Source, blob: Bytes) -> SourceKey {
+        let (ids, keys) = self.lookup_keys(&source.words, source);
+        let len = (*blob).as_ref().len();
+        let slot = Slot {
+            head: Head::of(source),
+            touched: Default::default(),
+            figure_keys: keys.into_boxed_slice(),
+            source: OnceLock::new(),
+            blob: Some((blob, 0..len)),
+        };
+        self.insert_slot(slot, ids, false)
+    }
+
+    /// A source's words as vocabulary ids, and its figures' lookup keys
+    /// (see `figure_keys`), interning what is new.
+    fn lookup_keys(&mut self, words: &[Term], source: &Source) -> (Vec<u32>, Vec<u32>) {
         let ids = words.iter().map(|w| self.intern(*w)).collect();
         let mut keys = Vec::new();
         for f in &source.figures {
@@ -479,14 +511,78 @@ impl Corpus {
                 keys.push(self.intern(*c));
             }
         }
-        let slot = Slot {
-            head: Head::of(&source),
-            touched: Default::default(),
-            figure_keys: keys.into_boxed_slice(),
-            source: OnceLock::from(source),
-            blob: None,
-        };
-        self.insert_slot(slot, ids, false)
+        (ids, keys)
+    }
+
+    /// Points these sources at their encoded form in `bytes` (an index just
+    /// written) and forgets their parsed form, which is decoded again from
+    /// there when read: what they were held in before can be freed.
+    /// Only if no source was inserted or removed since `revision`
+    /// (`revision()`), when the keys were read; false otherwise.
+    pub fn rebase_blobs(
+        &mut self,
+        bytes: &Bytes,
+        at: &[(SourceKey, Range<usize>)],
+        revision: u64,
+    ) -> bool {
+        if revision != self.revision {
+            return false;
+        }
+        let len = (**bytes).as_ref().len();
+        for (key, range) in at {
+            if range.end > len {
+                continue;
+            }
+            if let Some(Some(slot)) = self.slots.get_mut(*key) {
+                slot.blob = Some((bytes.clone(), range.clone()));
+                slot.source.take();
+            }
+        }
+        let decoded = self
+            .slots
+            .iter()
+            .flatten()
+            .filter(|s| s.blob.is_some() && s.source.get().is_some())
+            .count();
+        *self.decoded.get_mut() = decoded;
+        true
+    }
+
+    /// Takes the lists saved with an index just written (see
+    /// `attach_saved_lists`) in place of its own: word positions are then
+    /// read in place, and figure lists are exactly sized. `written` are
+    /// the sources the lists were saved for, in order; only when those are
+    /// every source, in key order, and nothing changed since `revision`.
+    pub fn adopt_saved_lists(
+        &mut self,
+        bytes: &Bytes,
+        positions: Range<usize>,
+        figures: Range<usize>,
+        written: &[SourceKey],
+        revision: u64,
+    ) -> bool {
+        let in_order = written.len() == self.slots.len()
+            && self.live == self.slots.len()
+            && written.iter().enumerate().all(|(i, k)| *k == i);
+        if revision != self.revision || self.saved_postings.is_some() || !in_order {
+            return false;
+        }
+        let total = SavedPostings::read(bytes, positions.clone(), self.terms.len())
+            .map(|s| s.positions.len() / 4);
+        if total != Some(self.next_base as usize)
+            || !self.attach_saved_lists(bytes, positions, figures)
+        {
+            return false;
+        }
+        for list in &mut self.postings {
+            *list = Vec::new();
+        }
+        true
+    }
+
+    /// Changes with every insertion and removal.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Adds a source read from a saved index whose vocabulary this corpus
@@ -585,6 +681,7 @@ impl Corpus {
         if self.next_base as usize + ids.len() > u32::MAX as usize {
             self.compact();
         }
+        self.revision += 1;
         let key = self.slots.len();
         let k32 = key as u32;
         let base = self.next_base;
@@ -641,6 +738,7 @@ impl Corpus {
             return false;
         };
         self.live -= 1;
+        self.revision += 1;
         self.word_ids[key] = Box::default();
         let prefix = slot.head.default_id();
         Self::unlist(&mut self.by_prefix, &prefix, key);
@@ -661,6 +759,7 @@ impl Corpus {
         let mut fresh = Corpus {
             vocab: old.vocab,
             terms: old.terms,
+            revision: old.revision + 1,
             ..Corpus::default()
         };
         fresh.postings.resize_with(fresh.terms.len(), Vec::new);

@@ -184,15 +184,24 @@ pub fn normalize_word(w: &str) -> String {
         .collect()
 }
 
+/// Stems of the words seen, shared by every thread: the server's blocking
+/// threads would otherwise each start with a cold cache. Bounded: cleared
+/// past 500,000 words.
+static STEMS: OnceLock<std::sync::RwLock<rustc_hash::FxHashMap<Box<str>, Term>>> = OnceLock::new();
+
+/// Empties the stem cache, as after a bulk build whose words drafts will
+/// mostly not use.
+pub fn forget_stems() {
+    if let Some(Ok(mut c)) = STEMS.get().map(|c| c.write()) {
+        *c = Default::default();
+    }
+}
+
 /// Porter2 stem of a word (normalised first); possessive `'s` is dropped.
 /// Stems are cached for all threads: news prose repeats its words.
 pub fn stem(word: &str) -> Term {
-    use std::sync::RwLock;
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
-    // Shared by every thread: the server's blocking threads would otherwise
-    // each start with a cold cache. Bounded: cleared past 500,000 words.
-    static CACHE: OnceLock<RwLock<rustc_hash::FxHashMap<Box<str>, Term>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
+    let cache = STEMS.get_or_init(Default::default);
     if let Some(s) = cache.read().ok().and_then(|c| c.get(word).copied()) {
         return s;
     }

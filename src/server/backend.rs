@@ -321,15 +321,28 @@ impl State {
     fn index(self: &Arc<State>, client: &Client, ws: Arc<Workspace>) {
         let state = self.clone();
         let client = client.clone();
+        lock(&ws.changed_while_loading).get_or_insert_with(Vec::new);
         tokio::spawn(async move {
             let dirs = ws.corpus_dirs(&read(&state.client_settings));
+            // Watch before listing: a file that changes from here on is
+            // queued (see `changed_while_loading`), not missed.
+            *write(&ws.dirs) = dirs.clone();
+            state.watch_dirs();
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
             let d2 = dirs.clone();
             let index_path = crate::cache::index_path(&ws.root, &dirs);
+            let shelf = ws.clone();
+            // The corpus fills batch by batch: drafts checked meanwhile see
+            // the sources indexed so far.
             let job = tokio::task::spawn_blocking(move || {
-                crate::cache::load_corpus(&d2, Some(&index_path), |done, total| {
-                    let _ = tx.send((done, total));
-                })
+                crate::cache::load_into(
+                    &d2,
+                    Some(&index_path),
+                    |done, total| {
+                        let _ = tx.send((done, total));
+                    },
+                    &*shelf,
+                )
             });
             let token = if state.progress.load(Ordering::SeqCst) {
                 let t = NumberOrString::String(format!(
@@ -373,11 +386,14 @@ impl State {
             let reporter = {
                 let client = client.clone();
                 let token = token.clone();
+                let (state, ws) = (state.clone(), ws.clone());
                 async move {
                     while let Some((done, total)) = rx.recv().await {
                         let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
                         if pct >= last + 10 || done == total {
                             last = pct;
+                            // Open drafts see what is indexed so far.
+                            state.recheck(&client, Some(&ws));
                             send(
                                 client.clone(),
                                 token.clone(),
@@ -395,8 +411,7 @@ impl State {
             let (result, ()) = tokio::join!(job, reporter);
             let message = match result {
                 Ok(Ok(loaded)) => {
-                    let n = loaded.corpus.len();
-                    ws.update(|c| *c = loaded.corpus);
+                    let n = read(&ws.corpus).len();
                     *lock(&ws.index_file) = loaded.index;
                     *write(&ws.dirs) = dirs.clone();
                     ws.indexed.store(true, Ordering::SeqCst);
@@ -433,6 +448,11 @@ impl State {
             )
             .await;
             state.watch_dirs();
+            // Files that changed while loading, now that the folders are set.
+            let changed = lock(&ws.changed_while_loading).take().unwrap_or_default();
+            if !changed.is_empty() {
+                state.on_paths_changed(&client, changed);
+            }
             state.recheck(&client, Some(&ws));
         });
     }
@@ -482,6 +502,12 @@ impl State {
                         });
                     }
                     reindex = true;
+                    continue;
+                }
+                if let Some(queue) = lock(&ws.changed_while_loading).as_mut() {
+                    if load::is_source_file(path) {
+                        queue.push(path.clone());
+                    }
                     continue;
                 }
                 let in_corpus = read(&ws.dirs).iter().any(|d| path.starts_with(d))

@@ -25,6 +25,10 @@ pub struct Workspace {
     /// Bumped on every change to the corpus, so that cached analyses made
     /// against an older corpus are not reused.
     pub generation: AtomicU64,
+    /// While a load of the whole corpus runs: the source files that changed
+    /// meanwhile, re-indexed once it ends (the load may have read them
+    /// before the change, and it replaces the corpus as it starts).
+    pub changed_while_loading: Mutex<Option<Vec<PathBuf>>>,
 }
 
 /// Reads a lock even if a panicking thread poisoned it: the data is still
@@ -48,6 +52,7 @@ impl Workspace {
             indexed: AtomicBool::new(false),
             index_file: Mutex::new(None),
             generation: AtomicU64::new(0),
+            changed_while_loading: Mutex::new(None),
         }
     }
 
@@ -99,6 +104,17 @@ impl Workspace {
 
     pub fn is_indexed(&self) -> bool {
         self.indexed.load(Ordering::SeqCst)
+    }
+}
+
+/// A load fills the workspace's corpus batch by batch (each batch a change).
+impl crate::cache::Shelf for Workspace {
+    fn cell(&self) -> &RwLock<Corpus> {
+        &self.corpus
+    }
+
+    fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
 
