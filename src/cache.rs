@@ -22,6 +22,7 @@ use crate::engine::corpus::{Bytes, Corpus, Head, SourceKey, Stored};
 use crate::engine::source::Meta;
 use crate::engine::text::Term;
 use crate::load::{self, LoadError, Skipped, Stamp};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,7 @@ use std::sync::{Arc, RwLock};
 pub const FOLDER: &str = ".factcheck";
 const MAGIC: &[u8; 8] = b"FCINDEX\n";
 /// Bumped when the layout of the file changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Changes with every change to the engine's code (see build.rs): what the
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
@@ -76,11 +77,45 @@ struct Entry {
     declared_id: Option<String>,
     meta: Meta,
     stamp: Stamp,
+    #[serde(with = "raw_u32s")]
     ids: Vec<u32>,
+    #[serde(with = "raw_u32s")]
     figure_keys: Vec<u32>,
     /// Where its parsed source is in the file: offset and length, inside
     /// an earlier blob record.
     blob: (u64, u32),
+    /// The crc32 of those bytes. Blob records are not checked as a whole
+    /// when the file is opened (that would read every source); each source
+    /// is checked when it is decoded.
+    crc: u32,
+}
+
+/// Word ids and figure keys as little-endian bytes, not postcard's varints:
+/// reading 100,000 entries back is then a copy, not a decode per number.
+mod raw_u32s {
+    pub fn serialize<S: serde::Serializer>(v: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        struct Raw;
+        impl<'de> serde::de::Visitor<'de> for Raw {
+            type Value = Vec<u32>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("little-endian u32s")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Vec<u32>, E> {
+                if b.len() % 4 != 0 {
+                    return Err(E::custom("not a whole number of u32s"));
+                }
+                Ok(b.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+                    .collect())
+            }
+        }
+        d.deserialize_bytes(Raw)
+    }
 }
 
 /// What an index file holds once its records are applied in order.
@@ -89,7 +124,7 @@ struct Saved {
     /// The same bytes, as the map, to hand pages back once read.
     map: Arc<memmap2::Mmap>,
     vocab: Vec<Term>,
-    entries: HashMap<PathBuf, (Stored, Stamp)>,
+    entries: FxHashMap<PathBuf, (Stored, Stamp)>,
     /// Entries replaced or removed by later records.
     superseded: usize,
     /// Where the word positions and the figure lists of the entries are,
@@ -236,7 +271,7 @@ pub fn load_into(
             s.superseded,
             s.lists,
         ),
-        None => (None, None, Vec::new(), HashMap::new(), 0, None),
+        None => (None, None, Vec::new(), FxHashMap::default(), 0, None),
     };
     let saved_count = entries.len();
     let read_at = clock.elapsed();
@@ -269,6 +304,7 @@ pub fn load_into(
         && stale == 0
         && dropped.is_empty()
         && reused.len() == saved_count;
+    corpus.reserve_sources(reused.len());
     if !positions_saved {
         corpus.reserve_words(reused.iter().map(|e| &e.ids[..]));
     }
@@ -469,6 +505,32 @@ fn finish_and_rebase(
     Some(written.file)
 }
 
+/// Parses again the sources `Corpus::take_damaged` named, from their
+/// files (a file that cannot be read is removed), and records them in the
+/// index, if one is given, so that the damaged entries are superseded.
+pub fn repair(corpus: &mut Corpus, paths: &[PathBuf], index: Option<&mut IndexFile>) {
+    let mut changed = Vec::new();
+    let mut removed = Vec::new();
+    for p in paths {
+        match load::read_stamped(p) {
+            Ok((text, stamp)) => {
+                corpus.upsert(p, text);
+                changed.push((p.clone(), stamp));
+            }
+            Err(reason) => {
+                tracing::warn!("cannot read {} again: {reason}", p.display());
+                corpus.remove(p);
+                removed.push(p.clone());
+            }
+        }
+    }
+    if let Some(file) = index {
+        if let Err(e) = file.append(corpus, &changed, &removed) {
+            tracing::warn!("cannot update the index {}: {e}", file.path.display());
+        }
+    }
+}
+
 /// A source's encoded form: as saved, or encoded now.
 fn blob_of(corpus: &Corpus, key: SourceKey) -> std::io::Result<Option<std::borrow::Cow<'_, [u8]>>> {
     if let Some(raw) = corpus.stored_blob(key) {
@@ -619,7 +681,13 @@ fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
 }
 
 /// A source's entry: what lookups need, and where its encoded form is.
-fn entry(corpus: &Corpus, key: SourceKey, stamp: Stamp, blob: (u64, u32)) -> Option<Entry> {
+fn entry(
+    corpus: &Corpus,
+    key: SourceKey,
+    stamp: Stamp,
+    blob: (u64, u32),
+    crc: u32,
+) -> Option<Entry> {
     let head = corpus.head(key)?;
     Some(Entry {
         path: head.path.clone(),
@@ -629,6 +697,7 @@ fn entry(corpus: &Corpus, key: SourceKey, stamp: Stamp, blob: (u64, u32)) -> Opt
         ids: corpus.word_ids(key).to_vec(),
         figure_keys: corpus.figure_keys(key).to_vec(),
         blob,
+        crc,
     })
 }
 
@@ -657,7 +726,7 @@ fn sources_records(
             let at = blobs.len();
             blobs.extend_from_slice(&raw);
             let blob = (blobs_at + at as u64, raw.len() as u32);
-            entries.extend(entry(corpus, key, *stamp, blob));
+            entries.extend(entry(corpus, key, *stamp, blob, crc32fast::hash(&raw)));
         }
         batches.push(entries);
     }
@@ -736,8 +805,8 @@ struct Writer {
     written: u64,
     /// Encoded sources gathered for the next blob record.
     chunk: Vec<u8>,
-    /// Where each source's encoded form is in the file.
-    blobs: HashMap<PathBuf, (u64, u32)>,
+    /// Where each source's encoded form is in the file, and its crc32.
+    blobs: HashMap<PathBuf, (u64, u32, u32)>,
     finished: bool,
 }
 
@@ -799,7 +868,8 @@ impl Writer {
         }
         let at = self.written + 9 + self.chunk.len() as u64;
         self.chunk.extend_from_slice(blob);
-        self.blobs.insert(path.to_path_buf(), (at, len));
+        let crc = crc32fast::hash(blob);
+        self.blobs.insert(path.to_path_buf(), (at, len, crc));
         Ok(())
     }
 
@@ -842,13 +912,14 @@ impl Writer {
                 else {
                     continue;
                 };
-                let Some(e) = entry(corpus, key, *stamp, blob) else {
+                let (offset, len, crc) = blob;
+                let Some(e) = entry(corpus, key, *stamp, (offset, len), crc) else {
                     continue;
                 };
                 entries.push(e);
                 keys.push(key);
-                let start = blob.0 as usize;
-                at.push((key, start..start + blob.1 as usize));
+                let start = offset as usize;
+                at.push((key, start..start + len as usize, crc));
             }
             self.put(Kind::Sources, &encode(&entries)?)?;
         }
@@ -893,8 +964,8 @@ struct Written {
     file: IndexFile,
     /// The sources written, in the order of the saved word positions.
     keys: Vec<SourceKey>,
-    /// Where each one's encoded form is.
-    blobs: Vec<(SourceKey, std::ops::Range<usize>)>,
+    /// Where each one's encoded form is, and its crc32.
+    blobs: Vec<(SourceKey, std::ops::Range<usize>, u32)>,
     /// Where the saved word positions and figure lists are.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
@@ -929,7 +1000,8 @@ fn next_record(bytes: &[u8], at: usize) -> Result<Option<(Record<'_>, usize)>, S
     let payload = bytes
         .get(at + 9..at + 9 + len)
         .ok_or_else(|| format!("truncated record at byte {at}"))?;
-    if crc32fast::hash(payload) != crc {
+    // Sources are checked one by one as they are decoded (see `Entry::crc`).
+    if kind != Kind::Blobs && crc32fast::hash(payload) != crc {
         return Err(format!("checksum mismatch in the record at byte {at}"));
     }
     let next = at + 9 + len;
@@ -1012,7 +1084,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         .collect();
     let mut decoded = decode_batches(&batches, &blobs)?.into_iter();
     let mut vocab: Vec<Term> = Vec::new();
-    let mut entries: HashMap<PathBuf, (Stored, Stamp)> = HashMap::new();
+    let mut entries: FxHashMap<PathBuf, (Stored, Stamp)> = FxHashMap::default();
     let mut superseded = 0;
     for Record { kind, payload, .. } in &records[1..] {
         match kind {
@@ -1030,13 +1102,8 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
                 }
             }
             Kind::Sources => {
+                // `insert_stored` checks that its words fit the vocabulary.
                 for (stored, stamp) in decoded.next().expect("one decoded batch per record") {
-                    if !stored.fits(vocab.len() as u32) {
-                        return Err(format!(
-                            "{}: a word outside the vocabulary",
-                            stored.head.path.display()
-                        ));
-                    }
                     let path = stored.head.path.clone();
                     superseded += usize::from(entries.insert(path, (stored, stamp)).is_some());
                 }
@@ -1102,6 +1169,7 @@ fn decode_batch(
                 ids: e.ids,
                 figure_keys: e.figure_keys,
                 blob: range,
+                crc: e.crc,
             };
             Ok((stored, e.stamp))
         })

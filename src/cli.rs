@@ -98,7 +98,7 @@ pub fn check(
     use_index: bool,
 ) -> Result<Vec<Checked>, UsageError> {
     let drafts = collect_drafts(paths)?;
-    let mut corpora: HashMap<Vec<PathBuf>, Corpus> = HashMap::new();
+    let mut corpora: HashMap<Vec<PathBuf>, (Corpus, Option<cache::IndexFile>)> = HashMap::new();
     let mut out = Vec::new();
     for draft in drafts {
         let project = Project::discover(&draft).map_err(|e| UsageError(e.to_string()))?;
@@ -111,9 +111,11 @@ pub fn check(
             let index = use_index.then(|| cache::index_path(&project.root, &dirs));
             let loaded = cache::load_corpus(&dirs, index.as_deref(), |_, _| {})
                 .map_err(|e| UsageError(e.to_string()))?;
-            corpora.insert(dirs.clone(), loaded.corpus);
+            corpora.insert(dirs.clone(), (loaded.corpus, loaded.index));
         }
-        let corpus = &corpora[&dirs];
+        let Some((corpus, index)) = corpora.get_mut(&dirs) else {
+            continue;
+        };
         let text = match read_draft(&draft) {
             Ok(t) => t,
             Err(reason) => {
@@ -122,7 +124,14 @@ pub fn check(
                 continue;
             }
         };
-        let diagnostics = diagnose(&text, corpus, &project.settings);
+        let mut diagnostics = diagnose(&text, corpus, &project.settings);
+        // A source whose saved form was damaged was read as empty: parse
+        // it again and check once more.
+        let damaged = corpus.take_damaged();
+        if !damaged.is_empty() {
+            cache::repair(corpus, &damaged, index.as_mut());
+            diagnostics = diagnose(&text, corpus, &project.settings);
+        }
         out.push(Checked {
             path: draft,
             text,

@@ -142,15 +142,18 @@ fn a_changed_file_is_parsed_again_and_the_index_follows() {
     assert!(third.corpus.heads().all(|(_, h)| h.id != "001"));
 }
 
-fn corrupted_then_rebuilt(damage: impl FnOnce(&mut Vec<u8>), reason: &str) {
+/// Damages the index, then expects it rebuilt for the reason `reason`
+/// gives (from the undamaged index file).
+fn corrupted_then_rebuilt(damage: impl FnOnce(&mut Vec<u8>), reason: impl FnOnce(&Path) -> String) {
     let (_dir, sources, index) = project();
     let expected = verdicts(&fresh(&sources));
     open(&sources, &index);
+    let reason = reason(&index);
     let mut bytes = std::fs::read(&index).unwrap();
     damage(&mut bytes);
     std::fs::write(&index, &bytes).unwrap();
     let again = open(&sources, &index);
-    assert_eq!(again.rebuilt.as_deref(), Some(reason));
+    assert_eq!(again.rebuilt, Some(reason));
     assert_eq!((again.reused, again.parsed), (0, 8));
     assert_eq!(verdicts(&again.corpus), expected);
     // Rebuilt whole: the next start uses it.
@@ -165,18 +168,14 @@ fn a_flipped_byte_is_caught_by_the_checksum() {
             let at = b.len() / 2;
             b[at] ^= 0x40;
         },
-        &checksum_reason(),
+        |index| {
+            let len = std::fs::metadata(index).unwrap().len() as usize;
+            format!(
+                "checksum mismatch in the record at byte {}",
+                record_holding(index, len / 2)
+            )
+        },
     );
-}
-
-fn checksum_reason() -> String {
-    let (_dir, sources, index) = project();
-    open(&sources, &index);
-    let len = std::fs::metadata(&index).unwrap().len() as usize;
-    format!(
-        "checksum mismatch in the record at byte {}",
-        record_holding(&index, len / 2)
-    )
 }
 
 /// The offset of the record that holds byte `byte` of an index file, found
@@ -195,25 +194,31 @@ fn record_holding(index: &Path, byte: usize) -> usize {
 
 #[test]
 fn a_truncated_index_is_rebuilt() {
-    corrupted_then_rebuilt(|b| b.truncate(b.len() - 3), &truncated_reason());
-}
-
-fn truncated_reason() -> String {
-    let (_dir, sources, index) = project();
-    open(&sources, &index);
-    let len = std::fs::metadata(&index).unwrap().len() as usize;
-    format!(
-        "truncated record at byte {}",
-        record_holding(&index, len - 3)
-    )
+    corrupted_then_rebuilt(
+        |b| b.truncate(b.len() - 3),
+        |index| {
+            let len = std::fs::metadata(index).unwrap().len() as usize;
+            format!(
+                "truncated record at byte {}",
+                record_holding(index, len - 3)
+            )
+        },
+    );
 }
 
 #[test]
 fn an_index_from_another_engine_build_or_format_is_rebuilt() {
-    corrupted_then_rebuilt(|b| b[12] ^= 1, "written by another build of the engine");
-    corrupted_then_rebuilt(|b| b[8] = 9, "format 9, this build reads 1");
-    corrupted_then_rebuilt(|b| b[0] = b'X', "not an index file");
-    corrupted_then_rebuilt(|b| b.clear(), "not an index file");
+    let said = |why: &str| {
+        let why = why.to_string();
+        move |_: &Path| why
+    };
+    corrupted_then_rebuilt(
+        |b| b[12] ^= 1,
+        said("written by another build of the engine"),
+    );
+    corrupted_then_rebuilt(|b| b[8] = 9, said("format 9, this build reads 2"));
+    corrupted_then_rebuilt(|b| b[0] = b'X', said("not an index file"));
+    corrupted_then_rebuilt(|b| b.clear(), said("not an index file"));
 }
 
 #[test]
@@ -262,6 +267,41 @@ fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
     let key = again.corpus.key_of_path(&wire).unwrap();
     assert!(again.corpus.get(key).unwrap().text.ends_with("Round 11.\n"));
     assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
+}
+
+#[test]
+fn a_damaged_source_is_found_when_read_and_parsed_again() {
+    let (_dir, sources, index) = project();
+    let expected = verdicts(&fresh(&sources));
+    open(&sources, &index);
+    // Change one letter of a source's saved text: the file still opens
+    // (sources are checked one by one, when read), but that source fails
+    // its checksum when a check decodes it.
+    let victim = sources.join("003_c06f4ef91d2d64b1.txt");
+    let text = std::fs::read_to_string(&victim).unwrap();
+    let probe = &text[text.len() / 2..text.len() / 2 + 40];
+    let mut bytes = std::fs::read(&index).unwrap();
+    let at = bytes
+        .windows(probe.len())
+        .position(|w| w == probe.as_bytes())
+        .expect("the saved text");
+    bytes[at + 20] ^= 0x01;
+    std::fs::write(&index, &bytes).unwrap();
+
+    let mut damaged = open(&sources, &index);
+    assert_eq!((damaged.reused, damaged.rebuilt.as_deref()), (8, None));
+    let _ = verdicts(&damaged.corpus);
+    let found = damaged.corpus.take_damaged();
+    assert_eq!(found, [victim]);
+    cache::repair(&mut damaged.corpus, &found, damaged.index.as_mut());
+    assert_eq!(verdicts(&damaged.corpus), expected);
+    assert!(damaged.corpus.take_damaged().is_empty());
+
+    // The repair went into the index: the next start reads it back whole.
+    let after = open(&sources, &index);
+    assert_eq!((after.reused, after.parsed), (8, 0));
+    assert_eq!(verdicts(&after.corpus), expected);
+    assert!(after.corpus.take_damaged().is_empty());
 }
 
 /// Counts the corpus at each change a load makes.

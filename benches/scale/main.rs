@@ -5,7 +5,8 @@
 //! quote lookups against `rg -F`, and keystroke→publishDiagnostics through
 //! the real binary over stdio.
 //! `--write` appends the results to BENCHMARKS.md; `--no-lsp` skips the
-//! measurements through the server binary. `--equivalence` instead checks
+//! measurements through the server binary; `--lookups` measures only check
+//! latency and quote lookups, against the saved index. `--equivalence` instead checks
 //! that the fixture drafts' verdicts against the seed corpus do not change
 //! when the generated sources are added beside it.
 
@@ -183,6 +184,58 @@ struct Row {
     ours_ms: f64,
 }
 
+/// Check latency (p50, p99) of a 2,000-word draft and the time of one quote
+/// lookup, ours and `rg -F`'s, against the saved index of `dir`.
+fn lookups(size: usize, dir: &Path, sources: &Path) -> (f64, f64, f64, f64) {
+    let index_path = cache::index_path(dir, &[sources.to_path_buf()]);
+    let corpus = cache::load_corpus(&[sources.to_path_buf()], Some(&index_path), |_, _| {})
+        .unwrap()
+        .corpus;
+    assert_eq!(corpus.len(), size);
+
+    // Check latency of a 2,000-word draft.
+    let v = gen::Vocab::new(SEED);
+    let draft = gen::draft(&v, SEED, size);
+    let mut times = Vec::new();
+    let runs = if size >= 10_000 { 10 } else { 60 };
+    for _ in 0..runs {
+        let t = Instant::now();
+        let a = analyze(&draft.text, &corpus);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        std::hint::black_box(a);
+    }
+    let check_p50 = pct(times.clone(), 0.5);
+    let check_p99 = pct(times, 0.99);
+    eprintln!("[{size}] check p50 {check_p50:.2} ms");
+
+    // Quote lookups: ours against rg -F over the same files.
+    let quote_draft: String = draft
+        .quotes
+        .iter()
+        .map(|q| format!("“{q}” said someone.\n\n"))
+        .collect();
+    let t = Instant::now();
+    for _ in 0..20 {
+        std::hint::black_box(analyze(&quote_draft, &corpus));
+    }
+    let ours_ms = t.elapsed().as_secs_f64() * 1e3 / 20.0 / draft.quotes.len() as f64;
+    let rg = ripgrep();
+    let rg_ms = if rg {
+        let t = Instant::now();
+        for q in &draft.quotes {
+            let _ = Command::new("rg")
+                .args(["-F", "-c", "--no-messages", q.as_str()])
+                .arg(sources)
+                .output();
+        }
+        t.elapsed().as_secs_f64() * 1e3 / draft.quotes.len() as f64
+    } else {
+        f64::NAN
+    };
+    eprintln!("[{size}] quote lookup: ours {ours_ms:.3} ms, rg -F {rg_ms:.1} ms");
+    (check_p50, check_p99, rg_ms, ours_ms)
+}
+
 fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
     let dir = base.join(format!("corpus-{size}"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -228,53 +281,8 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
     };
     let (build_s, rss) = (cold["seconds"].as_f64().unwrap(), mib(&cold));
     let (reopen_s, reopen_rss) = (warm["seconds"].as_f64().unwrap(), mib(&warm));
-    let index_path = cache::index_path(&dir, std::slice::from_ref(&sources));
-    let corpus = cache::load_corpus(std::slice::from_ref(&sources), Some(&index_path), |_, _| {})
-        .unwrap()
-        .corpus;
-    assert_eq!(corpus.len(), size);
-
-    // Check latency of a 2,000-word draft.
-    let v = gen::Vocab::new(SEED);
-    let draft = gen::draft(&v, SEED, size);
-    let mut times = Vec::new();
-    let runs = if size >= 10_000 { 10 } else { 60 };
-    for _ in 0..runs {
-        let t = Instant::now();
-        let a = analyze(&draft.text, &corpus);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(a);
-    }
-    let check_p50 = pct(times.clone(), 0.5);
-    let check_p99 = pct(times, 0.99);
-    eprintln!("[{size}] check p50 {check_p50:.2} ms");
-
-    // Quote lookups: ours against rg -F over the same files.
-    let quote_draft: String = draft
-        .quotes
-        .iter()
-        .map(|q| format!("“{q}” said someone.\n\n"))
-        .collect();
-    let t = Instant::now();
-    for _ in 0..20 {
-        std::hint::black_box(analyze(&quote_draft, &corpus));
-    }
-    let ours_ms = t.elapsed().as_secs_f64() * 1e3 / 20.0 / draft.quotes.len() as f64;
-    let rg = ripgrep();
-    let rg_ms = if rg {
-        let t = Instant::now();
-        for q in &draft.quotes {
-            let _ = Command::new("rg")
-                .args(["-F", "-c", "--no-messages", q.as_str()])
-                .arg(&sources)
-                .output();
-        }
-        t.elapsed().as_secs_f64() * 1e3 / draft.quotes.len() as f64
-    } else {
-        f64::NAN
-    };
-    eprintln!("[{size}] quote lookup: ours {ours_ms:.3} ms, rg -F {rg_ms:.1} ms");
-    drop(corpus);
+    let (check_p50, check_p99, rg_ms, ours_ms) = lookups(size, &dir, &sources);
+    let draft = gen::draft(&gen::Vocab::new(SEED), SEED, size);
     let mb = bytes as f64 / 1e6;
     let mut row = Row {
         size,
@@ -458,6 +466,15 @@ fn main() {
     if args.iter().any(|a| a == "--equivalence") {
         for s in &sizes {
             equivalence(*s, &base);
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--lookups") {
+        // Only the lookups, against the saved index (built if missing).
+        for s in &sizes {
+            let dir = base.join(format!("corpus-{s}"));
+            let (sources, _) = gen::write_corpus(&dir, *s, SEED);
+            lookups(*s, &dir, &sources);
         }
         return;
     }

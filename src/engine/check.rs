@@ -8,7 +8,7 @@ use super::markdown::{self, CitationMarker, FootnoteDef};
 use super::quote::{self, Gap, Quote, Segment};
 use super::text::{self, LineBreaks, Term};
 use super::verdict::{Code, DiffOp, Evidence, Finding, Fix, Stance};
-use std::collections::HashMap;
+
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -561,10 +561,18 @@ fn find_exact(corpus: &Corpus, segs: &[Vec<u32>], gaps: &[Gap]) -> Vec<Match> {
     if a.len() < 2 || a.contains(&UNKNOWN_WORD) {
         return Vec::new();
     }
+    // Look the segment up by its rarest word and a neighbour: a quote's
+    // opening words ("we are") can be among the commonest of an archive.
+    let rarest = (0..a.len())
+        .min_by_key(|&i| corpus.frequency(a[i]))
+        .unwrap_or(0)
+        .min(a.len() - 2);
     let mut out = Vec::new();
-    for (src, pos) in corpus.occurrences(a[0], a[1]) {
+    for (src, at) in corpus.occurrences(a[rarest], a[rarest + 1]) {
         let ids = corpus.word_ids(src as usize);
-        let pos = pos as usize;
+        let Some(pos) = (at as usize).checked_sub(rarest) else {
+            continue;
+        };
         if ids.get(pos..pos + a.len()) != Some(a.as_slice()) {
             continue;
         }
@@ -672,7 +680,7 @@ fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
     if q.len() < 3 {
         return None;
     }
-    let mut hits: HashMap<(u32, i64), usize> = HashMap::new();
+    let mut hits: rustc_hash::FxHashMap<(u32, i64), usize> = Default::default();
     for (i, pair) in q.windows(2).enumerate() {
         if pair.contains(&UNKNOWN_WORD) {
             continue;

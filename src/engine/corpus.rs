@@ -69,12 +69,17 @@ pub struct Stored {
     pub figure_keys: Vec<u32>,
     /// Where, in the index bytes, its `Source` is encoded (postcard).
     pub blob: Range<usize>,
+    /// The crc32 of those bytes, checked when it is decoded.
+    pub crc: u32,
 }
 
 impl Stored {
     /// Are its ids all below `vocab_len`, and its figure keys well formed?
     pub fn fits(&self, vocab_len: u32) -> bool {
-        self.ids.iter().all(|&i| i < vocab_len) && keys_fit(&self.figure_keys, vocab_len)
+        // `max` over the whole list vectorises; a short-circuiting test
+        // does not, and this runs for every word of every saved source.
+        self.ids.iter().copied().max().is_none_or(|m| m < vocab_len)
+            && keys_fit(&self.figure_keys, vocab_len)
     }
 }
 
@@ -127,12 +132,33 @@ impl SavedPostings {
         self.span(id).len()
     }
 
-    fn list(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+    /// Word `id`'s positions, as little-endian u32s.
+    fn raw(&self, id: u32) -> &[u8] {
         let span = self.span(id);
-        let raw = &(*self.bytes).as_ref()
-            [self.positions.start + span.start * 4..self.positions.start + span.end * 4];
-        raw.chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+        &(*self.bytes).as_ref()
+            [self.positions.start + span.start * 4..self.positions.start + span.end * 4]
+    }
+}
+
+/// One word's positions, ascending: those saved with an index (raw
+/// little-endian u32), then those listed since (all later).
+struct Positions<'a> {
+    saved: &'a [u8],
+    listed: &'a [u32],
+}
+
+impl Positions<'_> {
+    fn len(&self) -> usize {
+        self.saved.len() / 4 + self.listed.len()
+    }
+
+    fn get(&self, i: usize) -> u32 {
+        let n = self.saved.len() / 4;
+        if i < n {
+            u32::from_le_bytes(self.saved[i * 4..i * 4 + 4].try_into().expect("4 bytes"))
+        } else {
+            self.listed[i - n]
+        }
     }
 }
 
@@ -152,7 +178,21 @@ struct Slot {
     figure_keys: Box<[u32]>,
     source: OnceLock<Source>,
     /// Where the source can be decoded from, for one read from an index.
-    blob: Option<(Bytes, Range<usize>)>,
+    blob: Option<Blob>,
+}
+
+/// A source's encoded form (postcard): where it is, and, for one in an
+/// index file, its crc32, checked before it is decoded.
+struct Blob {
+    bytes: Bytes,
+    range: Range<usize>,
+    crc: Option<u32>,
+}
+
+impl Blob {
+    fn raw(&self) -> Option<&[u8]> {
+        (*self.bytes).as_ref().get(self.range.clone())
+    }
 }
 
 impl std::fmt::Debug for Slot {
@@ -170,12 +210,12 @@ impl std::fmt::Debug for Slot {
 pub struct Corpus {
     slots: Vec<Option<Slot>>,
     live: usize,
-    by_path: HashMap<PathBuf, SourceKey>,
-    by_id: HashMap<String, SourceKey>,
+    by_path: FxHashMap<PathBuf, SourceKey>,
+    by_id: FxHashMap<String, SourceKey>,
     /// Sources sharing a default id prefix, for collision handling.
-    by_prefix: HashMap<String, Vec<SourceKey>>,
+    by_prefix: FxHashMap<String, Vec<SourceKey>>,
     /// Sources by file name and by file stem, for footnotes that name files.
-    by_file: HashMap<String, Vec<SourceKey>>,
+    by_file: FxHashMap<String, Vec<SourceKey>>,
     /// Words, and the stems figures are looked up by, with their ids.
     vocab: FxHashMap<Term, u32>,
     terms: Vec<Term>,
@@ -203,6 +243,9 @@ pub struct Corpus {
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
     /// Bumped by every insertion and removal (see `rebase_blobs`).
     revision: u64,
+    /// Sources whose saved form failed its checksum or did not decode,
+    /// for the caller to parse again (see `take_damaged`).
+    damaged: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 /// A word id that no source word has.
@@ -234,7 +277,7 @@ impl Corpus {
         Some(slot.source.get_or_init(|| {
             self.decoded
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            decode(slot)
+            decode(slot, &self.damaged)
         }))
     }
 
@@ -296,8 +339,7 @@ impl Corpus {
     /// The saved-index bytes of a source read from one, unchanged since.
     pub fn stored_blob(&self, key: SourceKey) -> Option<&[u8]> {
         let slot = self.slots.get(key)?.as_ref()?;
-        let (bytes, range) = slot.blob.as_ref()?;
-        (*bytes).as_ref().as_ref().get(range.clone())
+        slot.blob.as_ref()?.raw()
     }
 
     pub fn key_of_path(&self, path: &Path) -> Option<SourceKey> {
@@ -362,28 +404,35 @@ impl Corpus {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// How many times word `id` occurs in the corpus (removed sources
+    /// included until compaction): the length of its position list.
+    pub fn frequency(&self, id: u32) -> usize {
+        let saved = self.saved_postings.as_ref().map_or(0, |s| s.len(id));
+        saved + self.postings.get(id as usize).map_or(0, Vec::len)
+    }
+
     /// Every place where word `a` is followed by word `b`: (source, position
-    /// of `a`), in key order. Reads the list of the rarer of the two words.
+    /// of `a`), in key order. Reads the position list of the rarer word and
+    /// checks the other word in the source. (Intersecting the two lists was
+    /// measured no faster: a common word's list is long, and seeking in it
+    /// touches a new cache line per probe.)
     pub fn occurrences(&self, a: u32, b: u32) -> Vec<(u32, u32)> {
-        let (Some(pa), Some(pb)) = (self.postings.get(a as usize), self.postings.get(b as usize))
-        else {
-            return Vec::new();
-        };
-        let saved = |id: u32| self.saved_postings.as_ref().map_or(0, |s| s.len(id));
-        let (id, list, offset) = if pa.len() + saved(a) <= pb.len() + saved(b) {
-            (a, pa, 0)
+        let (pa, pb) = (self.positions(a), self.positions(b));
+        let (rare, shift) = if pa.len() <= pb.len() {
+            (pa, 0)
         } else {
-            (b, pb, 1)
+            (pb, 1)
         };
-        let from_index = self.saved_postings.iter().flat_map(|s| s.list(id));
         let mut out = Vec::new();
-        for at in from_index.chain(list.iter().copied()) {
-            let Some(start) = at.checked_sub(offset) else {
+        // Positions ascend, and so do the sources they fall in.
+        let mut key = 0;
+        for i in 0..rare.len() {
+            let Some(at) = rare.get(i).checked_sub(shift) else {
                 continue;
             };
-            let key = self.base.partition_point(|&b| b <= start).saturating_sub(1);
+            key = self.source_at(at, key);
             let ids = self.word_ids(key);
-            let pos = (start - self.base.get(key).copied().unwrap_or(0)) as usize;
+            let pos = (at - self.base.get(key).copied().unwrap_or(0)) as usize;
             if self.slots.get(key).is_some_and(Option::is_some)
                 && ids.get(pos) == Some(&a)
                 && ids.get(pos + 1) == Some(&b)
@@ -392,6 +441,26 @@ impl Corpus {
             }
         }
         out
+    }
+
+    /// The positions of word `id`, ascending.
+    fn positions(&self, id: u32) -> Positions<'_> {
+        Positions {
+            saved: self.saved_postings.as_ref().map_or(&[], |s| s.raw(id)),
+            listed: self.postings.get(id as usize).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// The source whose words hold position `at`, searching from source
+    /// `from` on (every source before it starts at or before `at`).
+    fn source_at(&self, at: u32, from: SourceKey) -> SourceKey {
+        let rest = self.base.get(from..).unwrap_or(&[]);
+        let mut step = 1;
+        while step < rest.len() && rest[step] <= at {
+            step *= 2;
+        }
+        let window = &rest[..rest.len().min(step + 1)];
+        from + window.partition_point(|&b| b <= at).saturating_sub(1)
     }
 
     /// The id of a term, added to the vocabulary if new.
@@ -419,6 +488,17 @@ impl Corpus {
             }
         }
         c
+    }
+
+    /// Makes room for `n` more sources in the tables keyed by source.
+    pub fn reserve_sources(&mut self, n: usize) {
+        self.slots.reserve(n);
+        self.word_ids.reserve(n);
+        self.base.reserve(n);
+        self.by_path.reserve(n);
+        self.by_id.reserve(2 * n);
+        self.by_prefix.reserve(n);
+        self.by_file.reserve(2 * n);
     }
 
     /// Makes room for the words of sources about to be inserted (their ids),
@@ -489,7 +569,11 @@ impl Corpus {
             touched: Default::default(),
             figure_keys: keys.into_boxed_slice(),
             source: OnceLock::new(),
-            blob: Some((blob, 0..len)),
+            blob: Some(Blob {
+                bytes: blob,
+                range: 0..len,
+                crc: None,
+            }),
         };
         self.insert_slot(slot, ids, false)
     }
@@ -522,19 +606,23 @@ impl Corpus {
     pub fn rebase_blobs(
         &mut self,
         bytes: &Bytes,
-        at: &[(SourceKey, Range<usize>)],
+        at: &[(SourceKey, Range<usize>, u32)],
         revision: u64,
     ) -> bool {
         if revision != self.revision {
             return false;
         }
         let len = (**bytes).as_ref().len();
-        for (key, range) in at {
+        for (key, range, crc) in at {
             if range.end > len {
                 continue;
             }
             if let Some(Some(slot)) = self.slots.get_mut(*key) {
-                slot.blob = Some((bytes.clone(), range.clone()));
+                slot.blob = Some(Blob {
+                    bytes: bytes.clone(),
+                    range: range.clone(),
+                    crc: Some(*crc),
+                });
                 slot.source.take();
             }
         }
@@ -580,6 +668,15 @@ impl Corpus {
         true
     }
 
+    /// The paths of sources whose saved form turned out damaged when read
+    /// (each read as empty meanwhile); the caller parses them again.
+    pub fn take_damaged(&self) -> Vec<PathBuf> {
+        self.damaged
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
+    }
+
     /// Changes with every insertion and removal.
     pub fn revision(&self) -> u64 {
         self.revision
@@ -604,7 +701,11 @@ impl Corpus {
             touched: Default::default(),
             figure_keys: stored.figure_keys.into_boxed_slice(),
             source: OnceLock::new(),
-            blob: Some((bytes.clone(), stored.blob)),
+            blob: Some(Blob {
+                bytes: bytes.clone(),
+                range: stored.blob,
+                crc: Some(stored.crc),
+            }),
         };
         Some(self.insert_slot(slot, stored.ids, positions_saved))
     }
@@ -773,7 +874,7 @@ impl Corpus {
         *self = fresh;
     }
 
-    fn unlist(map: &mut HashMap<String, Vec<SourceKey>>, name: &str, key: SourceKey) {
+    fn unlist(map: &mut FxHashMap<String, Vec<SourceKey>>, name: &str, key: SourceKey) {
         if let Some(v) = map.get_mut(name) {
             v.retain(|k| *k != key);
             if v.is_empty() {
@@ -783,10 +884,13 @@ impl Corpus {
     }
 
     /// Drops `id` (as written and lower-cased) if it names source `key`.
-    fn forget_id(by_id: &mut HashMap<String, SourceKey>, id: &str, key: SourceKey) {
-        for id in [id.to_string(), id.to_lowercase()] {
-            if by_id.get(&id) == Some(&key) {
-                by_id.remove(&id);
+    fn forget_id(by_id: &mut FxHashMap<String, SourceKey>, id: &str, key: SourceKey) {
+        if id.is_empty() {
+            return;
+        }
+        for id in [id, &id.to_lowercase()] {
+            if by_id.get(id) == Some(&key) {
+                by_id.remove(id);
             }
         }
     }
@@ -821,7 +925,10 @@ impl Corpus {
             if let Some(s) = slot.source.get_mut() {
                 s.id = id.clone();
             }
-            self.by_id.insert(id.to_lowercase(), k);
+            let lower = id.to_lowercase();
+            if lower != id {
+                self.by_id.insert(lower, k);
+            }
             self.by_id.insert(id, k);
         }
     }
@@ -957,17 +1064,23 @@ fn keys_fit(keys: &[u32], n: u32) -> bool {
 /// their checksum when the index was opened and were written by this very
 /// engine (the index records its build), so this does not fail in practice;
 /// if it does, the source is left empty and the reason logged.
-fn decode(slot: &Slot) -> Source {
-    let decoded = slot.blob.as_ref().and_then(|(bytes, range)| {
-        let raw = (**bytes).as_ref().get(range.clone())?;
+fn decode(slot: &Slot, damaged: &std::sync::Mutex<Vec<PathBuf>>) -> Source {
+    let decoded = slot.blob.as_ref().and_then(|blob| {
+        let raw = blob.raw()?;
+        if blob.crc.is_some_and(|crc| crc != crc32fast::hash(raw)) {
+            return None;
+        }
         let s: Source = postcard::from_bytes(raw).ok()?;
         s.inconsistency(s.word_spans.len()).is_none().then_some(s)
     });
     let mut s = decoded.unwrap_or_else(|| {
         tracing::error!(
-            "the saved index entry of {} does not decode; it is ignored until the file changes",
+            "the saved index entry of {} is damaged; it is read as empty until parsed again",
             slot.head.path.display()
         );
+        if let Ok(mut d) = damaged.lock() {
+            d.push(slot.head.path.clone());
+        }
         Source::parse(&slot.head.path, String::new())
     });
     s.id = slot.head.id.clone();

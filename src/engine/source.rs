@@ -113,10 +113,13 @@ impl Source {
         }
     }
 
-    /// The byte span of word `i`.
+    /// The byte span of word `i`; empty past the last word (as in a source
+    /// whose saved form was damaged and is read as empty meanwhile, while
+    /// the corpus still lists its words).
     pub fn word_span(&self, i: usize) -> Range<usize> {
-        let (a, b) = self.word_spans[i];
-        a as usize..b as usize
+        self.word_spans
+            .get(i)
+            .map_or(0..0, |&(a, b)| a as usize..b as usize)
     }
 
     /// Why this source's spans do not fit its text, if they do not (for a

@@ -234,7 +234,16 @@ impl State {
         );
         let decoded = corpus.decoded();
         corpus.advance_epoch();
+        let damaged = corpus.take_damaged();
         drop(corpus);
+        if !damaged.is_empty() {
+            // Sources whose saved form was damaged were read as empty:
+            // parse them again (the index follows) and check once more.
+            let mut file = lock(&ws.index_file);
+            ws.update(|c| crate::cache::repair(c, &damaged, file.as_mut()));
+            drop(file);
+            return self.compute(uri);
+        }
         if decoded > KEEP_DECODED {
             let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED, RECENT_CHECKS);
             tracing::debug!("forgot {evicted} decoded sources");
