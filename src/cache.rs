@@ -37,6 +37,9 @@ const FORMAT: u32 = 2;
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
 const HEADER: usize = 8 + 4 + 16;
+/// From this many sources on, a load that had to list word positions again
+/// writes the index whole, so that the next start reads them in place.
+const REWRITE_FOR_POSITIONS: usize = 1024;
 /// Parsed sources inserted (and shown to readers) at a time.
 const PUBLISH: usize = 256;
 /// Encoded sources gathered into one record before it is written.
@@ -158,6 +161,8 @@ pub struct Loaded {
     pub parsed: usize,
     /// Why a saved index was not used, if one was there.
     pub rebuilt: Option<String>,
+    /// The index file was written whole (not appended to).
+    pub written_whole: bool,
 }
 
 /// Where the index of these corpus folders lives under `root`.
@@ -207,6 +212,8 @@ pub struct Report {
     pub parsed: usize,
     /// Why a saved index was not used, if one was there.
     pub rebuilt: Option<String>,
+    /// The index file was written whole (not appended to).
+    pub written_whole: bool,
 }
 
 /// Loads the sources under `dirs`, taking unchanged ones from the index at
@@ -226,6 +233,7 @@ pub fn load_corpus(
         reused: report.reused,
         parsed: report.parsed,
         rebuilt: report.rebuilt,
+        written_whole: report.written_whole,
     })
 }
 
@@ -350,8 +358,13 @@ pub fn load_into(
     // The whole file is written again when there is none, or once half of
     // it would be superseded entries; else changes are appended.
     let garbage = superseded + dropped.len() + stale;
+    // Word positions are read in place only from a file that ends with
+    // them; after any change a large corpus would list them all again at
+    // every start (seconds at 100,000 sources). Write it whole once instead.
+    let positions_lost =
+        saved_count > 0 && !positions_saved && first + to_parse.len() >= REWRITE_FOR_POSITIONS;
     let mut writer = index
-        .filter(|_| saved_count == 0 || garbage * 2 > first + to_parse.len())
+        .filter(|_| saved_count == 0 || garbage * 2 > first + to_parse.len() || positions_lost)
         .and_then(|path| {
             Writer::start(path, dirs)
                 .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
@@ -430,10 +443,12 @@ pub fn load_into(
     let n_parsed = stamps.len();
     let parsed_at = clock.elapsed();
     tracing::info!(
-        "loaded {first} sources from the index and parsed {n_parsed}: listed in {listed:?}, \
-         index read by {read_at:?}, files checked by {stat_at:?}, index sources in by \
-         {inserted_at:?}, parsed and in by {parsed_at:?}"
+        "loaded {first} sources from the index (word positions {}) and parsed {n_parsed}: \
+         listed in {listed:?}, index read by {read_at:?}, files checked by {stat_at:?}, index sources in by \
+         {inserted_at:?}, parsed and in by {parsed_at:?}",
+        if positions_saved { "read in place" } else { "listed again" }
     );
+    let whole = writer.is_some();
     let index = match (writer, index) {
         (Some(w), _) => finish_and_rebase(w, dirs, shelf, &stamps),
         (None, Some(path)) if saved_count > 0 => {
@@ -452,12 +467,18 @@ pub fn load_into(
         }
         _ => None,
     };
+    if n_parsed > 0 {
+        // What parsing and writing left freed goes back to the system.
+        drop((files, to_parse, stamps, dropped));
+        give_back_freed_memory();
+    }
     Ok(Report {
         skipped,
-        index,
         reused: first,
         parsed: n_parsed,
         rebuilt,
+        written_whole: whole && index.is_some(),
+        index,
     })
 }
 
@@ -498,7 +519,6 @@ fn finish_and_rebase(
             // The figure lists were copied out of the map.
             release_pages(&map);
             crate::engine::text::forget_stems();
-            give_back_freed_memory();
         }
         Err(e) => tracing::warn!("cannot map the index just written: {e}"),
     }

@@ -385,4 +385,40 @@ fn a_load_shows_sources_batch_by_batch_and_the_index_first() {
     assert_eq!((report.reused, report.parsed), (599, 1));
     assert_eq!(*shelf.sizes.lock().unwrap(), [599, 600]);
     assert!(render(&draft, &shelf.corpus.read().unwrap()).is_empty());
+    // A small corpus appends the change.
+    assert!(!report.written_whole);
+}
+
+#[test]
+fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    for i in 0..1030 {
+        std::fs::write(
+            sources.join(format!("{i:04}.txt")),
+            format!("The archive lists {} letters.\n", i + 10),
+        )
+        .unwrap();
+    }
+    let index = cache::index_path(dir.path(), std::slice::from_ref(&sources));
+    let open = || open(&sources, &index);
+    assert!(open().written_whole, "a cold build");
+    assert!(!open().written_whole, "nothing changed");
+    std::fs::write(sources.join("0007.txt"), "The archive lists 99 letters.\n").unwrap();
+    let changed = open();
+    assert_eq!((changed.reused, changed.parsed), (1029, 1));
+    assert!(
+        changed.written_whole,
+        "appending would leave the positions behind"
+    );
+    let after = open();
+    assert_eq!(
+        (after.reused, after.parsed, after.written_whole),
+        (1030, 0, false)
+    );
+    let text = after
+        .corpus
+        .get(after.corpus.key_of_path(&sources.join("0007.txt")).unwrap());
+    assert!(text.unwrap().text.contains("99 letters"));
 }
