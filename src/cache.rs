@@ -351,7 +351,9 @@ pub fn load_into(
         }
     }
     // What the index had is there for checks at once; parsed files follow.
-    shelf_update(shelf, |c| *c = corpus);
+    // (The corpus it replaces is dropped outside the lock.)
+    let replaced = shelf_update(shelf, |c| std::mem::replace(c, corpus));
+    drop(replaced);
     progress(first, total);
     let inserted_at = clock.elapsed();
 

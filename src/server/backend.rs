@@ -330,7 +330,7 @@ impl State {
     fn index(self: &Arc<State>, client: &Client, ws: Arc<Workspace>) {
         let state = self.clone();
         let client = client.clone();
-        lock(&ws.changed_while_loading).get_or_insert_with(Vec::new);
+        lock(&ws.changed_while_loading).0 += 1;
         tokio::spawn(async move {
             let dirs = ws.corpus_dirs(&read(&state.client_settings));
             // Watch before listing: a file that changes from here on is
@@ -458,7 +458,15 @@ impl State {
             .await;
             state.watch_dirs();
             // Files that changed while loading, now that the folders are set.
-            let changed = lock(&ws.changed_while_loading).take().unwrap_or_default();
+            let changed = {
+                let mut loading = lock(&ws.changed_while_loading);
+                loading.0 = loading.0.saturating_sub(1);
+                if loading.0 == 0 {
+                    std::mem::take(&mut loading.1)
+                } else {
+                    Vec::new()
+                }
+            };
             if !changed.is_empty() {
                 state.on_paths_changed(&client, changed);
             }
@@ -513,11 +521,14 @@ impl State {
                     reindex = true;
                     continue;
                 }
-                if let Some(queue) = lock(&ws.changed_while_loading).as_mut() {
-                    if load::is_source_file(path) {
-                        queue.push(path.clone());
+                {
+                    let mut loading = lock(&ws.changed_while_loading);
+                    if loading.0 > 0 {
+                        if load::is_source_file(path) {
+                            loading.1.push(path.clone());
+                        }
+                        continue;
                     }
-                    continue;
                 }
                 let in_corpus = read(&ws.dirs).iter().any(|d| path.starts_with(d))
                     && load::is_source_file(path);

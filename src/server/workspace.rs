@@ -25,10 +25,10 @@ pub struct Workspace {
     /// Bumped on every change to the corpus, so that cached analyses made
     /// against an older corpus are not reused.
     pub generation: AtomicU64,
-    /// While a load of the whole corpus runs: the source files that changed
-    /// meanwhile, re-indexed once it ends (the load may have read them
-    /// before the change, and it replaces the corpus as it starts).
-    pub changed_while_loading: Mutex<Option<Vec<PathBuf>>>,
+    /// How many loads of the whole corpus run, and the source files that
+    /// changed meanwhile, re-indexed once the last ends (a load may have
+    /// read them before the change, and it replaces the corpus as it starts).
+    pub changed_while_loading: Mutex<(usize, Vec<PathBuf>)>,
 }
 
 /// Reads a lock even if a panicking thread poisoned it: the data is still
@@ -52,7 +52,7 @@ impl Workspace {
             indexed: AtomicBool::new(false),
             index_file: Mutex::new(None),
             generation: AtomicU64::new(0),
-            changed_while_loading: Mutex::new(None),
+            changed_while_loading: Mutex::new((0, Vec::new())),
         }
     }
 
