@@ -431,12 +431,11 @@ impl Corpus {
                 continue;
             };
             key = self.source_at(at, key);
+            // A removed source's word ids are emptied, so this also skips
+            // removed sources without reading their (large) slots.
             let ids = self.word_ids(key);
             let pos = (at - self.base.get(key).copied().unwrap_or(0)) as usize;
-            if self.slots.get(key).is_some_and(Option::is_some)
-                && ids.get(pos) == Some(&a)
-                && ids.get(pos + 1) == Some(&b)
-            {
+            if ids.get(pos) == Some(&a) && ids.get(pos + 1) == Some(&b) {
                 out.push((key as u32, pos as u32));
             }
         }
