@@ -5,20 +5,25 @@
 //! One file per set of corpus folders. After a header (magic, format
 //! version, fingerprint of the engine that wrote it) come records, each
 //! `kind u8 | length u32 | crc32 u32 | payload`: the corpus folders, the
-//! vocabulary (words and stems in id order, appended as it grows), batches
-//! of sources, and paths of removed sources. A batch holds, per source, what
-//! the lookups need (path, id, metadata, the stamp of its file, its words
-//! as vocabulary ids, the lookup keys of its figures), then the parsed
-//! sources themselves (postcard), which the corpus decodes from the memory
-//! map only when a check first reads one. A change appends records; the
-//! file is rewritten whole once superseded entries make up half of it.
+//! vocabulary (words and stems in id order, appended as it grows), the
+//! parsed sources (postcard, in blob records), their words as vocabulary
+//! ids (raw aligned u32s, in words records, read in place), entries (per
+//! source: path, id, metadata, the stamp of its file, the lookup keys of its
+//! figures, and where its parsed form and words are, with the parsed form's
+//! crc32), paths of removed sources, and, after a full write, the word
+//! positions and figure lists. Blob records are not checksummed as a whole
+//! when the file is opened: each source is checked when a check first
+//! decodes it (see `repair`). A change appends records; the file is
+//! rewritten whole once superseded entries make up half of it, or at the
+//! next load of a large corpus, so that word positions stay readable in
+//! place.
 //!
 //! A file from another engine build, with a bad checksum, a truncated record
-//! or an entry that does not fit its text is not used: the index is rebuilt
-//! from the files and the reason logged. A source whose file stamp changed is
-//! parsed again; only unchanged files are taken from the index.
+//! or an entry that does not fit is not used: the index is rebuilt from the
+//! files and the reason logged. A source whose file stamp changed is parsed
+//! again; only unchanged files are taken from the index.
 
-use crate::engine::corpus::{Bytes, Corpus, Head, SourceKey, Stored};
+use crate::engine::corpus::{Bytes, Corpus, Head, Rebase, SourceKey, Stored};
 use crate::engine::source::Meta;
 use crate::engine::text::Term;
 use crate::load::{self, LoadError, Skipped, Stamp};
@@ -32,7 +37,7 @@ use std::sync::{Arc, RwLock};
 pub const FOLDER: &str = ".factcheck";
 const MAGIC: &[u8; 8] = b"FCINDEX\n";
 /// Bumped when the layout of the file changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Changes with every change to the engine's code (see build.rs): what the
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
@@ -56,6 +61,7 @@ enum Kind {
     Blobs = 5,
     Postings = 6,
     Figures = 7,
+    Words = 8,
 }
 
 impl Kind {
@@ -68,6 +74,7 @@ impl Kind {
             5 => Kind::Blobs,
             6 => Kind::Postings,
             7 => Kind::Figures,
+            8 => Kind::Words,
             _ => return None,
         })
     }
@@ -80,8 +87,9 @@ struct Entry {
     declared_id: Option<String>,
     meta: Meta,
     stamp: Stamp,
-    #[serde(with = "raw_u32s")]
-    ids: Vec<u32>,
+    /// Where its words are in the file, as vocabulary ids: offset and
+    /// count, inside an earlier words record (read there in place).
+    ids: (u64, u32),
     #[serde(with = "raw_u32s")]
     figure_keys: Vec<u32>,
     /// Where its parsed source is in the file: offset and length, inside
@@ -314,7 +322,10 @@ pub fn load_into(
         && reused.len() == saved_count;
     corpus.reserve_sources(reused.len());
     if !positions_saved {
-        corpus.reserve_words(reused.iter().map(|e| &e.ids[..]));
+        if let Some(b) = &bytes {
+            let raw = (**b).as_ref();
+            corpus.reserve_words(reused.iter().filter_map(|e| e.word_ids(raw)));
+        }
     }
     let mut stamps: Vec<(PathBuf, Stamp)> = Vec::new();
     // Sources from the index first, then new ones, each in path order.
@@ -707,8 +718,7 @@ fn entry(
     corpus: &Corpus,
     key: SourceKey,
     stamp: Stamp,
-    blob: (u64, u32),
-    crc: u32,
+    (blob, crc, ids): ((u64, u32), u32, (u64, u32)),
 ) -> Option<Entry> {
     let head = corpus.head(key)?;
     Some(Entry {
@@ -716,11 +726,32 @@ fn entry(
         declared_id: head.declared_id.clone(),
         meta: head.meta.clone(),
         stamp,
-        ids: corpus.word_ids(key).to_vec(),
+        ids,
         figure_keys: corpus.figure_keys(key).to_vec(),
         blob,
         crc,
     })
+}
+
+/// A words record's payload for these sources, whose payload will start at
+/// byte `at` of the file: a pad length, padding so that the ids are 4-byte
+/// aligned in the file, then each source's ids (little-endian u32s).
+/// Returns where each source's ids are.
+fn words_payload(corpus: &Corpus, keys: &[SourceKey], at: u64) -> (Vec<u8>, Vec<(u64, u32)>) {
+    let pad = (4 - (at + 1) % 4) % 4;
+    let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
+    let mut out = Vec::with_capacity(1 + pad as usize + total * 4);
+    out.push(pad as u8);
+    out.resize(1 + pad as usize, 0);
+    let mut where_ = Vec::with_capacity(keys.len());
+    for &k in keys {
+        let ids = corpus.word_ids(k);
+        where_.push((at + out.len() as u64, ids.len() as u32));
+        for id in ids {
+            out.extend_from_slice(&id.to_le_bytes());
+        }
+    }
+    (out, where_)
 }
 
 /// Appends to `out` (which will start at byte `file_at` of the file) one
@@ -735,22 +766,18 @@ fn sources_records(
 ) -> std::io::Result<()> {
     let blobs_at = file_at + out.len() as u64 + 9;
     let mut blobs: Vec<u8> = Vec::new();
-    let mut batches: Vec<Vec<Entry>> = Vec::new();
-    for batch in changed.chunks(BATCH) {
-        let mut entries = Vec::new();
-        for (path, stamp) in batch {
-            let Some(key) = corpus.key_of_path(path) else {
-                continue;
-            };
-            let Some(raw) = blob_of(corpus, key)? else {
-                continue;
-            };
-            let at = blobs.len();
-            blobs.extend_from_slice(&raw);
-            let blob = (blobs_at + at as u64, raw.len() as u32);
-            entries.extend(entry(corpus, key, *stamp, blob, crc32fast::hash(&raw)));
-        }
-        batches.push(entries);
+    let mut found = Vec::new();
+    for (path, stamp) in changed {
+        let Some(key) = corpus.key_of_path(path) else {
+            continue;
+        };
+        let Some(raw) = blob_of(corpus, key)? else {
+            continue;
+        };
+        let at = blobs.len();
+        blobs.extend_from_slice(&raw);
+        let blob = (blobs_at + at as u64, raw.len() as u32);
+        found.push((key, *stamp, blob, crc32fast::hash(&raw)));
     }
     if blobs.len() > u32::MAX as usize {
         return Err(std::io::Error::other(
@@ -758,8 +785,16 @@ fn sources_records(
         ));
     }
     record(out, Kind::Blobs, &blobs);
-    for entries in batches {
-        record(out, Kind::Sources, &encode(&entries)?);
+    let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
+    let (words, ids) = words_payload(corpus, &keys, file_at + out.len() as u64 + 9);
+    record(out, Kind::Words, &words);
+    let entries: Vec<Entry> = found
+        .into_iter()
+        .zip(ids)
+        .filter_map(|((key, stamp, blob, crc), ids)| entry(corpus, key, stamp, (blob, crc, ids)))
+        .collect();
+    for batch in entries.chunks(BATCH) {
+        record(out, Kind::Sources, &encode(batch)?);
     }
     Ok(())
 }
@@ -925,25 +960,31 @@ impl Writer {
             .filter(|(p, _)| self.blobs.contains_key(p))
             .collect();
         stamps.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut keys = Vec::new();
+        let found: Vec<(SourceKey, Stamp, (u64, u32, u32))> = stamps
+            .iter()
+            .filter_map(|(path, stamp)| {
+                Some((corpus.key_of_path(path)?, *stamp, *self.blobs.get(path)?))
+            })
+            .filter(|(key, ..)| corpus.head(*key).is_some())
+            .collect();
+        let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
+        let (words, ids) = words_payload(corpus, &keys, self.written + 9);
+        self.put(Kind::Words, &words)?;
+        drop(words);
         let mut at = Vec::new();
-        for batch in stamps.chunks(BATCH) {
-            let mut entries = Vec::new();
-            for (path, stamp) in batch {
-                let (Some(key), Some(&blob)) = (corpus.key_of_path(path), self.blobs.get(path))
-                else {
-                    continue;
-                };
-                let (offset, len, crc) = blob;
-                let Some(e) = entry(corpus, key, *stamp, (offset, len), crc) else {
-                    continue;
-                };
-                entries.push(e);
-                keys.push(key);
-                let start = offset as usize;
-                at.push((key, start..start + len as usize, crc));
-            }
-            self.put(Kind::Sources, &encode(&entries)?)?;
+        let mut entries = Vec::new();
+        for ((key, stamp, (offset, len, crc)), ids) in found.into_iter().zip(ids) {
+            entries.extend(entry(corpus, key, stamp, ((offset, len), crc, ids)));
+            let (start, n) = (ids.0 as usize, ids.1 as usize);
+            at.push(Rebase {
+                key,
+                blob: offset as usize..offset as usize + len as usize,
+                crc,
+                ids: start..start + n * 4,
+            });
+        }
+        for batch in entries.chunks(BATCH) {
+            self.put(Kind::Sources, &encode(batch)?)?;
         }
         let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
         let mut lists = None;
@@ -986,8 +1027,8 @@ struct Written {
     file: IndexFile,
     /// The sources written, in the order of the saved word positions.
     keys: Vec<SourceKey>,
-    /// Where each one's encoded form is, and its crc32.
-    blobs: Vec<(SourceKey, std::ops::Range<usize>, u32)>,
+    /// Where each one's encoded form and word ids are.
+    blobs: Vec<Rebase>,
     /// Where the saved word positions and figure lists are.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
@@ -1104,14 +1145,19 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         .filter(|r| r.kind == Kind::Sources)
         .map(|r| r.payload)
         .collect();
-    let mut decoded = decode_batches(&batches, &blobs)?.into_iter();
+    let words: Vec<std::ops::Range<usize>> = records
+        .iter()
+        .filter(|r| r.kind == Kind::Words)
+        .map(|r| r.at..r.at + r.payload.len())
+        .collect();
+    let mut decoded = decode_batches(&batches, &blobs, &words)?.into_iter();
     let mut vocab: Vec<Term> = Vec::new();
     let mut entries: FxHashMap<PathBuf, (Stored, Stamp)> = FxHashMap::default();
     let mut superseded = 0;
     for Record { kind, payload, .. } in &records[1..] {
         match kind {
             Kind::Dirs => return Err("two folder records".into()),
-            Kind::Blobs | Kind::Postings | Kind::Figures => {}
+            Kind::Blobs | Kind::Words | Kind::Postings | Kind::Figures => {}
             Kind::Vocab => {
                 let words: Vec<&str> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
                 vocab.extend(words.into_iter().map(Term::from));
@@ -1151,36 +1197,48 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
 }
 
 /// Decodes the entries of each batch (in parallel), checking that each
-/// parsed source lies inside one of the blob records.
+/// source's parsed form and words lie inside one of the blob and words
+/// records.
 fn decode_batches(
     batches: &[&[u8]],
     blobs: &[std::ops::Range<usize>],
+    words: &[std::ops::Range<usize>],
 ) -> Result<Vec<Vec<(Stored, Stamp)>>, String> {
-    on_all_cores(batches, |b| decode_batch(b, blobs))
+    on_all_cores(batches, |b| decode_batch(b, blobs, words))
         .ok_or("decoding panicked")?
         .into_iter()
         .collect()
 }
 
+/// `len` bytes at file offset `at`, if they lie inside one of `records`
+/// (payload ranges, in file order).
+fn inside(
+    records: &[std::ops::Range<usize>],
+    at: u64,
+    len: usize,
+) -> Option<std::ops::Range<usize>> {
+    let start = usize::try_from(at).ok()?;
+    let range = start..start.checked_add(len)?;
+    // The last record starting at or before `start` is the only one that
+    // can hold it.
+    let i = records.partition_point(|r| r.start <= start);
+    (i > 0 && range.end <= records[i - 1].end).then_some(range)
+}
+
 fn decode_batch(
     payload: &[u8],
     blobs: &[std::ops::Range<usize>],
+    words: &[std::ops::Range<usize>],
 ) -> Result<Vec<(Stored, Stamp)>, String> {
     let entries: Vec<Entry> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
     entries
         .into_iter()
         .map(|e| {
-            let start = usize::try_from(e.blob.0).map_err(|e| e.to_string())?;
-            let range = start..start.saturating_add(e.blob.1 as usize);
-            // Blob records are in file order: the last one starting at or
-            // before `start` is the only one that can hold it.
-            let i = blobs.partition_point(|b| b.start <= start);
-            if i == 0 || range.end > blobs[i - 1].end {
-                return Err(format!(
-                    "{}: a source outside the blob records",
-                    e.path.display()
-                ));
-            }
+            let blob = inside(blobs, e.blob.0, e.blob.1 as usize).ok_or_else(|| {
+                format!("{}: a source outside the blob records", e.path.display())
+            })?;
+            let ids = inside(words, e.ids.0, e.ids.1 as usize * 4)
+                .ok_or_else(|| format!("{}: words outside the words records", e.path.display()))?;
             let stored = Stored {
                 head: Head {
                     path: e.path,
@@ -1188,9 +1246,9 @@ fn decode_batch(
                     declared_id: e.declared_id,
                     meta: e.meta,
                 },
-                ids: e.ids,
+                ids,
                 figure_keys: e.figure_keys,
-                blob: range,
+                blob,
                 crc: e.crc,
             };
             Ok((stored, e.stamp))

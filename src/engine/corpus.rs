@@ -63,8 +63,9 @@ impl Head {
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub head: Head,
-    /// Its words as vocabulary ids.
-    pub ids: Vec<u32>,
+    /// Where, in the index bytes, its words are, as vocabulary ids
+    /// (little-endian u32s, 4-byte aligned), read there in place.
+    pub ids: Range<usize>,
     /// Lookup keys of its figures (see `figure_keys`).
     pub figure_keys: Vec<u32>,
     /// Where, in the index bytes, its `Source` is encoded (postcard).
@@ -74,12 +75,74 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// Are its ids all below `vocab_len`, and its figure keys well formed?
-    pub fn fits(&self, vocab_len: u32) -> bool {
+    /// Its words as vocabulary ids, read from `bytes` (the index); `None`
+    /// if they are not there as aligned u32s.
+    pub fn word_ids<'a>(&self, bytes: &'a [u8]) -> Option<&'a [u32]> {
+        as_u32s(bytes.get(self.ids.clone())?)
+    }
+
+    /// Are its ids (in `bytes`) all below `vocab_len`, and its figure keys
+    /// well formed?
+    pub fn fits(&self, bytes: &[u8], vocab_len: u32) -> bool {
         // `max` over the whole list vectorises; a short-circuiting test
         // does not, and this runs for every word of every saved source.
-        self.ids.iter().copied().max().is_none_or(|m| m < vocab_len)
+        self.word_ids(bytes)
+            .is_some_and(|ids| ids.iter().copied().max().is_none_or(|m| m < vocab_len))
             && keys_fit(&self.figure_keys, vocab_len)
+    }
+}
+
+/// Little-endian u32s, in place: `None` unless aligned and whole (and on a
+/// big-endian machine, where a saved index is parsed again instead).
+pub fn as_u32s(raw: &[u8]) -> Option<&[u32]> {
+    if cfg!(target_endian = "big") {
+        return None;
+    }
+    // SAFETY: every bit pattern is a valid u32; `align_to` puts in the
+    // middle only what is aligned, and the rest is refused below.
+    let (pre, mid, post) = unsafe { raw.align_to::<u32>() };
+    (pre.is_empty() && post.is_empty()).then_some(mid)
+}
+
+/// Where a source just written to an index is in it (see `rebase_blobs`).
+pub struct Rebase {
+    pub key: SourceKey,
+    /// Its encoded form, and that form's crc32.
+    pub blob: Range<usize>,
+    pub crc: u32,
+    /// Its word ids.
+    pub ids: Range<usize>,
+}
+
+/// A source's words as vocabulary ids: its own, or read in place from the
+/// saved index it came from.
+enum Words {
+    Owned(Box<[u32]>),
+    Saved(Bytes, Range<usize>),
+}
+
+impl Words {
+    fn ids(&self) -> &[u32] {
+        match self {
+            Words::Owned(ids) => ids,
+            Words::Saved(bytes, range) => (**bytes)
+                .as_ref()
+                .get(range.clone())
+                .and_then(as_u32s)
+                .unwrap_or(&[]),
+        }
+    }
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words::Owned(Box::default())
+    }
+}
+
+impl std::fmt::Debug for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} words", self.ids().len())
     }
 }
 
@@ -220,7 +283,7 @@ pub struct Corpus {
     vocab: FxHashMap<Term, u32>,
     terms: Vec<Term>,
     /// Vocabulary ids of each source's words.
-    word_ids: Vec<Box<[u32]>>,
+    word_ids: Vec<Words>,
     /// Where each source's words start in one position space shared by all
     /// sources (increasing with the key).
     base: Vec<u32>,
@@ -366,7 +429,7 @@ impl Corpus {
     }
 
     pub fn word_ids(&self, key: SourceKey) -> &[u32] {
-        self.word_ids.get(key).map_or(&[], |w| &w[..])
+        self.word_ids.get(key).map_or(&[], Words::ids)
     }
 
     pub fn word_id(&self, word: &str) -> u32 {
@@ -554,7 +617,7 @@ impl Corpus {
             source: OnceLock::from(source),
             blob: None,
         };
-        self.insert_slot(slot, ids, false)
+        self.insert_slot(slot, Words::Owned(ids.into_boxed_slice()), false)
     }
 
     /// Adds a parsed source but keeps only `blob`, its encoded form
@@ -574,7 +637,7 @@ impl Corpus {
                 crc: None,
             }),
         };
-        self.insert_slot(slot, ids, false)
+        self.insert_slot(slot, Words::Owned(ids.into_boxed_slice()), false)
     }
 
     /// A source's words as vocabulary ids, and its figures' lookup keys
@@ -597,24 +660,31 @@ impl Corpus {
         (ids, keys)
     }
 
-    /// Points these sources at their encoded form in `bytes` (an index just
-    /// written) and forgets their parsed form, which is decoded again from
+    /// Points these sources at their encoded form and word ids in `bytes`
+    /// (an index just written) and forgets their parsed form, which is decoded again from
     /// there when read: what they were held in before can be freed.
     /// Only if no source was inserted or removed since `revision`
     /// (`revision()`), when the keys were read; false otherwise.
-    pub fn rebase_blobs(
-        &mut self,
-        bytes: &Bytes,
-        at: &[(SourceKey, Range<usize>, u32)],
-        revision: u64,
-    ) -> bool {
+    pub fn rebase_blobs(&mut self, bytes: &Bytes, at: &[Rebase], revision: u64) -> bool {
         if revision != self.revision {
             return false;
         }
-        let len = (**bytes).as_ref().len();
-        for (key, range, crc) in at {
-            if range.end > len {
+        let raw = (**bytes).as_ref();
+        for Rebase {
+            key,
+            blob: range,
+            crc,
+            ids,
+        } in at
+        {
+            if range.end > raw.len() {
                 continue;
+            }
+            let saved = raw.get(ids.clone()).and_then(as_u32s);
+            if let (Some(words), Some(saved)) = (self.word_ids.get_mut(*key), saved) {
+                if words.ids() == saved {
+                    *words = Words::Saved(bytes.clone(), ids.clone());
+                }
             }
             if let Some(Some(slot)) = self.slots.get_mut(*key) {
                 slot.blob = Some(Blob {
@@ -691,9 +761,10 @@ impl Corpus {
         bytes: &Bytes,
         positions_saved: bool,
     ) -> Option<SourceKey> {
-        if !stored.fits(self.terms.len() as u32) {
+        if !stored.fits((**bytes).as_ref(), self.terms.len() as u32) {
             return None;
         }
+        let words = Words::Saved(bytes.clone(), stored.ids.clone());
 
         let slot = Slot {
             head: stored.head,
@@ -706,7 +777,7 @@ impl Corpus {
                 crc: Some(stored.crc),
             }),
         };
-        Some(self.insert_slot(slot, stored.ids, positions_saved))
+        Some(self.insert_slot(slot, words, positions_saved))
     }
 
     /// Uses the lists saved with an index for the sources inserted so far
@@ -773,7 +844,8 @@ impl Corpus {
         out
     }
 
-    fn insert_slot(&mut self, slot: Slot, ids: Vec<u32>, from_saved_lists: bool) -> SourceKey {
+    fn insert_slot(&mut self, slot: Slot, words: Words, from_saved_lists: bool) -> SourceKey {
+        let ids = words.ids();
         if self.by_path.contains_key(&slot.head.path) {
             let p = slot.head.path.clone();
             self.remove(&p);
@@ -785,7 +857,7 @@ impl Corpus {
         let key = self.slots.len();
         let k32 = key as u32;
         let base = self.next_base;
-        let listed = if from_saved_lists { &[][..] } else { &ids[..] };
+        let listed = if from_saved_lists { &[][..] } else { ids };
         for (pos, &id) in listed.iter().enumerate() {
             // Past u32 even after compaction (4 billion words), the source
             // is still checked for figures but not found by quotes.
@@ -815,7 +887,7 @@ impl Corpus {
                 self.by_context.entry(t).or_default().push(r);
             }
         }
-        self.word_ids.push(ids.into_boxed_slice());
+        self.word_ids.push(words);
         self.base.push(base);
         self.by_path.insert(slot.head.path.clone(), key);
         for name in file_keys(&slot.head) {
@@ -839,7 +911,7 @@ impl Corpus {
         };
         self.live -= 1;
         self.revision += 1;
-        self.word_ids[key] = Box::default();
+        self.word_ids[key] = Words::default();
         let prefix = slot.head.default_id();
         Self::unlist(&mut self.by_prefix, &prefix, key);
         for name in file_keys(&slot.head) {
@@ -866,8 +938,8 @@ impl Corpus {
         let mut word_ids = old.word_ids;
         for (key, slot) in old.slots.into_iter().enumerate() {
             if let Some(slot) = slot {
-                let ids = std::mem::take(&mut word_ids[key]).into_vec();
-                fresh.insert_slot(slot, ids, false);
+                let words = std::mem::take(&mut word_ids[key]);
+                fresh.insert_slot(slot, words, false);
             }
         }
         *self = fresh;
