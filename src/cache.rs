@@ -138,6 +138,9 @@ struct Saved {
     entries: FxHashMap<PathBuf, (Stored, Stamp)>,
     /// Entries replaced or removed by later records.
     superseded: usize,
+    /// The payload of the only words record, when there is one (a file
+    /// written whole and not appended to since).
+    words: Option<std::ops::Range<usize>>,
     /// Where the word positions and the figure lists of the entries are,
     /// when the file ends with them: nothing appended since.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
@@ -278,7 +281,7 @@ pub fn load_into(
             None
         }
     };
-    let (bytes, map, vocab, mut entries, superseded, saved_postings) = match saved {
+    let (bytes, map, vocab, mut entries, superseded, saved_postings, saved_words) = match saved {
         Some(s) => (
             Some(s.bytes),
             Some(s.map),
@@ -286,8 +289,9 @@ pub fn load_into(
             s.entries,
             s.superseded,
             s.lists,
+            s.words,
         ),
-        None => (None, None, Vec::new(), FxHashMap::default(), 0, None),
+        None => (None, None, Vec::new(), FxHashMap::default(), 0, None, None),
     };
     let saved_count = entries.len();
     let read_at = clock.elapsed();
@@ -347,7 +351,14 @@ pub fn load_into(
     if positions_saved {
         let attached = match (bytes.as_ref(), saved_postings) {
             (Some(b), Some((positions, figures))) => {
-                corpus.attach_saved_lists(b, positions, figures)
+                let attached = corpus.attach_saved_lists(b, positions, figures);
+                if let (true, Some(w)) = (attached, saved_words) {
+                    // Without them pairs are checked source by source.
+                    if !corpus.attach_saved_words(b, w) {
+                        tracing::warn!("the saved words do not fit their positions");
+                    }
+                }
+                attached
             }
             _ => false,
         };
@@ -524,6 +535,7 @@ fn finish_and_rebase(
                 c.rebase_blobs(&bytes, &written.blobs, revision)
                     && written.lists.clone().is_some_and(|(p, f)| {
                         c.adopt_saved_lists(&bytes, p, f, &written.keys, revision)
+                            && c.attach_saved_words(&bytes, written.words.clone())
                     })
             });
             if !rebased {
@@ -969,6 +981,8 @@ impl Writer {
             .collect();
         let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
         let (words, ids) = words_payload(corpus, &keys, self.written + 9);
+        let words_at = self.written as usize + 9;
+        let words_range = words_at..words_at + words.len();
         self.put(Kind::Words, &words)?;
         drop(words);
         let mut at = Vec::new();
@@ -1017,6 +1031,7 @@ impl Writer {
             file,
             keys,
             blobs: at,
+            words: words_range,
             lists,
         })
     }
@@ -1029,6 +1044,8 @@ struct Written {
     keys: Vec<SourceKey>,
     /// Where each one's encoded form and word ids are.
     blobs: Vec<Rebase>,
+    /// The words record's payload.
+    words: std::ops::Range<usize>,
     /// Where the saved word positions and figure lists are.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
@@ -1186,12 +1203,17 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         }
         _ => None,
     };
+    let words = match words[..] {
+        [ref only] => Some(only.clone()),
+        _ => None,
+    };
     Ok(Saved {
         bytes: map.clone(),
         map,
         vocab,
         entries,
         superseded,
+        words,
         lists,
     })
 }

@@ -78,6 +78,7 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
         let blob = cold.corpus.stored_blob(k).expect("read from the index");
         assert!(file.windows(blob.len()).any(|w| w == blob));
     }
+    assert!(cold.corpus.reads_saved_words());
     assert_eq!(verdicts(&cold.corpus), expected);
     assert!(cold.corpus.decoded() > 0);
 
@@ -85,6 +86,7 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
     assert_eq!((warm.reused, warm.parsed, warm.rebuilt), (8, 0, None));
     // Sources are decoded when a check reads them, not at start.
     assert_eq!(warm.corpus.decoded(), 0);
+    assert!(warm.corpus.reads_saved_words());
     assert_eq!(verdicts(&warm.corpus), expected);
     assert!(warm.corpus.decoded() > 0);
 

@@ -104,6 +104,19 @@ pub fn as_u32s(raw: &[u8]) -> Option<&[u32]> {
     (pre.is_empty() && post.is_empty()).then_some(mid)
 }
 
+/// Every saved source's word ids, end to end in position order, in a saved
+/// index (see `Corpus::attach_saved_words`).
+struct SavedWords {
+    bytes: Bytes,
+    ids: Range<usize>,
+}
+
+impl std::fmt::Debug for SavedWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} saved words", self.ids.len() / 4)
+    }
+}
+
 /// Where a source just written to an index is in it (see `rebase_blobs`).
 pub struct Rebase {
     pub key: SourceKey,
@@ -306,6 +319,9 @@ pub struct Corpus {
     by_direction: HashMap<(&'static str, Direction), Vec<FigureRef>>,
     /// Bumped by every insertion and removal (see `rebase_blobs`).
     revision: u64,
+    /// The word ids of the sources the saved positions cover, end to end in
+    /// position order, in the map (see `attach_saved_words`).
+    saved_words: Option<SavedWords>,
     /// Sources whose saved form failed its checksum or did not decode,
     /// for the caller to parse again (see `take_damaged`).
     damaged: std::sync::Mutex<Vec<PathBuf>>,
@@ -487,12 +503,23 @@ impl Corpus {
             (pb, 1)
         };
         let mut out = Vec::new();
+        // The words of the saved positions, end to end: a pair is checked
+        // there, and its source looked up only when it matches.
+        let all = self
+            .saved_words
+            .as_ref()
+            .and_then(|w| as_u32s((*w.bytes).as_ref().get(w.ids.clone())?));
+        let all = all.unwrap_or(&[]);
         // Positions ascend, and so do the sources they fall in.
         let mut key = 0;
         for i in 0..rare.len() {
             let Some(at) = rare.get(i).checked_sub(shift) else {
                 continue;
             };
+            let p = at as usize;
+            if p + 1 < all.len() && (all[p] != a || all[p + 1] != b) {
+                continue;
+            }
             key = self.source_at(at, key);
             // A removed source's word ids are emptied, so this also skips
             // removed sources without reading their (large) slots.
@@ -809,6 +836,38 @@ impl Corpus {
         self.figures_by_local = local;
         self.by_context = context;
         true
+    }
+
+    /// Are word pairs checked in the saved words (see `attach_saved_words`)?
+    pub fn reads_saved_words(&self) -> bool {
+        self.saved_words.is_some()
+    }
+
+    /// With saved word positions in use, reads the words those positions
+    /// number from `range` of `bytes` (a words record: a pad length,
+    /// padding, then every source's ids end to end, in position order), so
+    /// that checking a word pair reads one array instead of each source's
+    /// ids. False, with nothing changed, if it does not fit.
+    pub fn attach_saved_words(&mut self, bytes: &Bytes, range: Range<usize>) -> bool {
+        let Some(saved) = &self.saved_postings else {
+            return false;
+        };
+        let raw = (**bytes).as_ref();
+        let Some(&pad) = raw.get(range.start) else {
+            return false;
+        };
+        let ids = range.start + 1 + pad as usize..range.end;
+        let fits = raw
+            .get(ids.clone())
+            .and_then(as_u32s)
+            .is_some_and(|w| w.len() == saved.positions.len() / 4);
+        if fits {
+            self.saved_words = Some(SavedWords {
+                bytes: bytes.clone(),
+                ids,
+            });
+        }
+        fits
     }
 
     /// The figure lists (by head, nearby word, sentence word) of these
