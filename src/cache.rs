@@ -163,17 +163,7 @@ pub struct IndexFile {
 /// The result of loading a corpus through its index.
 pub struct Loaded {
     pub corpus: Corpus,
-    pub skipped: Vec<Skipped>,
-    /// The index file, when it could be written.
-    pub index: Option<IndexFile>,
-    /// Sources taken from the index without parsing.
-    pub reused: usize,
-    /// Sources parsed from their files.
-    pub parsed: usize,
-    /// Why a saved index was not used, if one was there.
-    pub rebuilt: Option<String>,
-    /// The index file was written whole (not appended to).
-    pub written_whole: bool,
+    pub report: Report,
 }
 
 /// Where the index of these corpus folders lives under `root`.
@@ -239,12 +229,7 @@ pub fn load_corpus(
     let report = load_into(dirs, index, progress, &shelf)?;
     Ok(Loaded {
         corpus: shelf.into_inner().unwrap_or_else(|e| e.into_inner()),
-        skipped: report.skipped,
-        index: report.index,
-        reused: report.reused,
-        parsed: report.parsed,
-        rebuilt: report.rebuilt,
-        written_whole: report.written_whole,
+        report,
     })
 }
 

@@ -111,7 +111,7 @@ pub fn check(
             let index = use_index.then(|| cache::index_path(&project.root, &dirs));
             let loaded = cache::load_corpus(&dirs, index.as_deref(), |_, _| {})
                 .map_err(|e| UsageError(e.to_string()))?;
-            corpora.insert(dirs.clone(), (loaded.corpus, loaded.index));
+            corpora.insert(dirs.clone(), (loaded.corpus, loaded.report.index));
         }
         let Some((corpus, index)) = corpora.get_mut(&dirs) else {
             continue;
@@ -201,12 +201,12 @@ pub fn index(path: &Path, corpus_override: &[PathBuf]) -> Result<IndexReport, Us
         cache::load_corpus(&dirs, Some(&file), |_, _| {}).map_err(|e| UsageError(e.to_string()))?;
     let seconds = clock.elapsed().as_secs_f64();
     Ok(IndexReport {
-        index: loaded.index.map(|f| f.path),
+        index: loaded.report.index.map(|f| f.path),
         sources: loaded.corpus.len(),
-        reused: loaded.reused,
-        parsed: loaded.parsed,
-        skipped: loaded.skipped.len(),
-        rebuilt: loaded.rebuilt,
+        reused: loaded.report.reused,
+        parsed: loaded.report.parsed,
+        skipped: loaded.report.skipped.len(),
+        rebuilt: loaded.report.rebuilt,
         seconds,
         resident_bytes: resident_bytes(),
     })

@@ -65,7 +65,10 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
         .any(|l| l.contains("error[figure-mismatch]")));
 
     let cold = open(&sources, &index);
-    assert_eq!((cold.reused, cold.parsed, cold.rebuilt), (0, 8, None));
+    assert_eq!(
+        (cold.report.reused, cold.report.parsed, cold.report.rebuilt),
+        (0, 8, None)
+    );
     assert!(index.is_file());
     assert_eq!(
         std::fs::read_to_string(index.parent().unwrap().join(".gitignore")).unwrap(),
@@ -83,7 +86,10 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
     assert!(cold.corpus.decoded() > 0);
 
     let warm = open(&sources, &index);
-    assert_eq!((warm.reused, warm.parsed, warm.rebuilt), (8, 0, None));
+    assert_eq!(
+        (warm.report.reused, warm.report.parsed, warm.report.rebuilt),
+        (8, 0, None)
+    );
     // Sources are decoded when a check reads them, not at start.
     assert_eq!(warm.corpus.decoded(), 0);
     assert!(warm.corpus.reads_saved_words());
@@ -125,8 +131,8 @@ fn a_changed_file_is_parsed_again_and_the_index_follows() {
     let n = std::fs::read_dir(&sources).unwrap().count();
     assert_eq!(n, 8);
     let second = open(&sources, &index);
-    assert_eq!(second.parsed, 2, "the changed and the new file");
-    assert_eq!(second.reused, n - 2);
+    assert_eq!(second.report.parsed, 2, "the changed and the new file");
+    assert_eq!(second.report.reused, n - 2);
     assert_eq!(verdicts(&second.corpus), expected);
     let (id, s) = second
         .corpus
@@ -139,7 +145,7 @@ fn a_changed_file_is_parsed_again_and_the_index_follows() {
 
     // The changes were recorded: the next start parses nothing.
     let third = open(&sources, &index);
-    assert_eq!((third.reused, third.parsed), (n, 0));
+    assert_eq!((third.report.reused, third.report.parsed), (n, 0));
     assert_eq!(verdicts(&third.corpus), expected);
     assert!(third.corpus.heads().all(|(_, h)| h.id != "001"));
 }
@@ -155,12 +161,12 @@ fn corrupted_then_rebuilt(damage: impl FnOnce(&mut Vec<u8>), reason: impl FnOnce
     damage(&mut bytes);
     std::fs::write(&index, &bytes).unwrap();
     let again = open(&sources, &index);
-    assert_eq!(again.rebuilt, Some(reason));
-    assert_eq!((again.reused, again.parsed), (0, 8));
+    assert_eq!(again.report.rebuilt, Some(reason));
+    assert_eq!((again.report.reused, again.report.parsed), (0, 8));
     assert_eq!(verdicts(&again.corpus), expected);
     // Rebuilt whole: the next start uses it.
     let after = open(&sources, &index);
-    assert_eq!((after.reused, after.rebuilt), (8, None));
+    assert_eq!((after.report.reused, after.report.rebuilt), (8, None));
 }
 
 #[test]
@@ -236,11 +242,15 @@ fn an_index_made_for_other_folders_is_not_used() {
     let loaded =
         cache::load_corpus(std::slice::from_ref(&other), Some(&other_index), |_, _| {}).unwrap();
     assert_eq!(
-        loaded.rebuilt.as_deref(),
+        loaded.report.rebuilt.as_deref(),
         Some("made for other corpus folders")
     );
     assert_eq!(
-        (loaded.reused, loaded.parsed, loaded.corpus.len()),
+        (
+            loaded.report.reused,
+            loaded.report.parsed,
+            loaded.corpus.len()
+        ),
         (0, 1, 1)
     );
 }
@@ -256,7 +266,7 @@ fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
         std::fs::write(&wire, format!("{text}\nRound {round}.\n")).unwrap();
         let (t, stamp) = load::read_stamped(&wire).unwrap();
         loaded.corpus.upsert(&wire, t);
-        let file = loaded.index.as_mut().unwrap();
+        let file = loaded.report.index.as_mut().unwrap();
         file.append(&loaded.corpus, &[(wire.clone(), stamp)], &[])
             .unwrap();
         sizes.push(std::fs::metadata(&index).unwrap().len());
@@ -265,7 +275,7 @@ fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
     assert!(sizes.windows(2).any(|w| w[1] > w[0]));
     assert!(sizes.windows(2).any(|w| w[1] < w[0]), "{sizes:?}");
     let again = open(&sources, &index);
-    assert_eq!((again.reused, again.parsed), (8, 0));
+    assert_eq!((again.report.reused, again.report.parsed), (8, 0));
     let key = again.corpus.key_of_path(&wire).unwrap();
     assert!(again.corpus.get(key).unwrap().text.ends_with("Round 11.\n"));
     assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
@@ -291,17 +301,20 @@ fn a_damaged_source_is_found_when_read_and_parsed_again() {
     std::fs::write(&index, &bytes).unwrap();
 
     let mut damaged = open(&sources, &index);
-    assert_eq!((damaged.reused, damaged.rebuilt.as_deref()), (8, None));
+    assert_eq!(
+        (damaged.report.reused, damaged.report.rebuilt.as_deref()),
+        (8, None)
+    );
     let _ = verdicts(&damaged.corpus);
     let found = damaged.corpus.take_damaged();
     assert_eq!(found, [victim]);
-    cache::repair(&mut damaged.corpus, &found, damaged.index.as_mut());
+    cache::repair(&mut damaged.corpus, &found, damaged.report.index.as_mut());
     assert_eq!(verdicts(&damaged.corpus), expected);
     assert!(damaged.corpus.take_damaged().is_empty());
 
     // The repair went into the index: the next start reads it back whole.
     let after = open(&sources, &index);
-    assert_eq!((after.reused, after.parsed), (8, 0));
+    assert_eq!((after.report.reused, after.report.parsed), (8, 0));
     assert_eq!(verdicts(&after.corpus), expected);
     assert!(after.corpus.take_damaged().is_empty());
 }
@@ -405,18 +418,22 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
     }
     let index = cache::index_path(dir.path(), std::slice::from_ref(&sources));
     let open = || open(&sources, &index);
-    assert!(open().written_whole, "a cold build");
-    assert!(!open().written_whole, "nothing changed");
+    assert!(open().report.written_whole, "a cold build");
+    assert!(!open().report.written_whole, "nothing changed");
     std::fs::write(sources.join("0007.txt"), "The archive lists 99 letters.\n").unwrap();
     let changed = open();
-    assert_eq!((changed.reused, changed.parsed), (1029, 1));
+    assert_eq!((changed.report.reused, changed.report.parsed), (1029, 1));
     assert!(
-        changed.written_whole,
+        changed.report.written_whole,
         "appending would leave the positions behind"
     );
     let after = open();
     assert_eq!(
-        (after.reused, after.parsed, after.written_whole),
+        (
+            after.report.reused,
+            after.report.parsed,
+            after.report.written_whole
+        ),
         (1030, 0, false)
     );
     let text = after
