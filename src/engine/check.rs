@@ -8,7 +8,6 @@ use super::markdown::{self, CitationMarker, FootnoteDef};
 use super::quote::{self, Gap, Quote, Segment};
 use super::text::{self, LineBreaks, Term};
 use super::verdict::{Code, DiffOp, Evidence, Finding, Fix, Stance};
-
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

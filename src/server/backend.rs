@@ -422,7 +422,6 @@ impl State {
                 Ok(Ok(loaded)) => {
                     let n = read(&ws.corpus).len();
                     *lock(&ws.index_file) = loaded.index;
-                    *write(&ws.dirs) = dirs.clone();
                     ws.indexed.store(true, Ordering::SeqCst);
                     state.apply_open_sources(&ws);
                     tracing::info!(
@@ -436,7 +435,6 @@ impl State {
                 }
                 Ok(Err(e)) => {
                     tracing::error!("{e}");
-                    *write(&ws.dirs) = dirs.clone();
                     ws.indexed.store(true, Ordering::SeqCst);
                     client
                         .show_message(MessageType::ERROR, format!("factcheck: {e}"))
@@ -456,8 +454,7 @@ impl State {
                 }),
             )
             .await;
-            state.watch_dirs();
-            // Files that changed while loading, now that the folders are set.
+            // Files that changed while loading, now that it is done.
             let changed = {
                 let mut loading = lock(&ws.changed_while_loading);
                 loading.0 = loading.0.saturating_sub(1);
