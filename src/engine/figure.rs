@@ -2,7 +2,7 @@
 //! interval they claim, their unit, the thing they count and the words around
 //! them. Works on a sentence of (masked) text with byte offsets.
 
-use super::text::{self, lex, normalize_word, stem, Term, Token, TokenKind};
+use super::text::{self, lex, stem, Term, Token, TokenKind};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -489,14 +489,29 @@ struct Core {
 struct Sentence<'a> {
     text: &'a str,
     toks: Vec<Token>,
-    words: Vec<String>,
+    /// Each token's normalised word ("" for numbers and punctuation).
+    words: Words,
     range: Range<usize>,
+}
+
+/// Normalised words in one buffer, indexed by token.
+struct Words {
+    buf: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl std::ops::Index<usize> for Words {
+    type Output = str;
+    fn index(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.buf[a as usize..b as usize]
+    }
 }
 
 impl Sentence<'_> {
     fn word(&self, i: usize) -> Option<&str> {
         match self.toks.get(i)?.kind {
-            TokenKind::Word { mixed: false } => Some(self.words[i].as_str()),
+            TokenKind::Word { mixed: false } => Some(&self.words[i]),
             _ => None,
         }
     }
@@ -528,29 +543,44 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
         || s_text
             .split(|c: char| !c.is_alphabetic() && c != '-')
             .any(|w| {
-                let w = w.to_ascii_lowercase();
-                small_number(&w).is_some()
-                    || vague_plural(&w).is_some()
-                    || matches!(w.as_str(), "dozen" | "half" | "tens")
+                // Every number word is short and ASCII.
+                let mut buf = [0u8; 16];
+                let Some(lower) = buf.get_mut(..w.len()).filter(|_| w.is_ascii()) else {
+                    return false;
+                };
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                let w = std::str::from_utf8(lower).unwrap_or_default();
+                small_number(w).is_some()
+                    || vague_plural(w).is_some()
+                    || matches!(w, "dozen" | "half" | "tens")
             });
     if !maybe {
         return;
     }
     let toks = lex(text, range.clone());
-    let words = toks
-        .iter()
-        .map(|t| match t.kind {
-            TokenKind::Word { .. } => normalize_word(t.text(text)),
-            _ => String::new(),
-        })
-        .collect();
+    let mut words = Words {
+        buf: String::with_capacity(range.len()),
+        spans: Vec::with_capacity(toks.len()),
+    };
+    let mut context = Vec::new();
+    for t in &toks {
+        let a = words.buf.len();
+        if t.is_word() {
+            text::push_normalized(t.text(text), &mut words.buf);
+        }
+        let b = words.buf.len();
+        words.spans.push((a as u32, b as u32));
+        if t.kind == (TokenKind::Word { mixed: false }) {
+            text::add_content_stem(&words.buf[a..b], &mut context);
+        }
+    }
     let s = Sentence {
         text,
         toks,
         words,
         range,
     };
-    let context = text::content_stems(text, s.range.clone());
     let first_figure = out.len();
     let mut i = 0;
     while i < s.toks.len() {
@@ -836,7 +866,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     // Fillers are not the thing counted.
     while np_words
         .last()
-        .is_some_and(|&k| NP_FILLERS.contains(&s.words[k].as_str()))
+        .is_some_and(|&k| NP_FILLERS.contains(&&s.words[k]))
     {
         np_words.pop();
     }
@@ -874,7 +904,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     // counts. The thing counted is left open and the frame says "goal".
     let np_for_frame = np_words.clone();
     if head.is_some_and(|h| {
-        let w = s.words[h].as_str();
+        let w = &s.words[h];
         TARGET_WORDS.contains(&w) || CAPACITY_WORDS.contains(&w) || PLAN_WORDS.contains(&w)
     }) {
         head = None;
@@ -884,7 +914,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     let mut modifiers = Vec::new();
     let mut proper = Vec::new();
     for &k in &np_words {
-        if Some(k) == head || NP_FILLERS.contains(&s.words[k].as_str()) {
+        if Some(k) == head || NP_FILLERS.contains(&&s.words[k]) {
             continue;
         }
         let st = stem(&s.words[k]);
@@ -922,7 +952,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     if role == Role::Whole {
         before.clear();
     }
-    let as_words = |ks: &[usize]| ks.iter().map(|&k| s.words[k].clone()).collect::<Vec<_>>();
+    let as_words = |ks: &[usize]| {
+        ks.iter()
+            .map(|&k| s.words[k].to_string())
+            .collect::<Vec<_>>()
+    };
     let frame = frame_of(&as_words(&before), &as_words(&after), &np_for_frame, s);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
@@ -971,9 +1005,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             }
         }
         // Words that only say "how many" ("a total of 25") govern nothing.
-        let neutral = NP_FILLERS.contains(&w.as_str())
+        let neutral = NP_FILLERS.contains(&w)
             || matches!(
-                w.as_str(),
+                w,
                 "total"
                     | "number"
                     | "count"
@@ -1028,7 +1062,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
 fn frame_of(before: &[String], after: &[String], np: &[usize], s: &Sentence) -> Frame {
     let mut words: Vec<&str> = before.iter().map(String::as_str).collect();
     words.extend(after.iter().map(String::as_str));
-    words.extend(np.iter().map(|&k| s.words[k].as_str()));
+    words.extend(np.iter().map(|&k| &s.words[k]));
     if words.iter().any(|w| TARGET_WORDS.contains(w)) {
         Frame::Target
     } else if words.iter().any(|w| CAPACITY_WORDS.contains(w)) {
@@ -1174,7 +1208,7 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
             {
                 return None;
             }
-            let w = s.words[at].as_str();
+            let w = &s.words[at];
             if let Some((lo, hi)) = vague_plural(w) {
                 // "tens of thousands", "hundreds of thousands"
                 if s.word(at + 1) == Some("of") {
@@ -1418,7 +1452,7 @@ fn excluded(s: &Sentence, c: &Core) -> bool {
         // "Title 42", "Section 8", "Route 66": a capitalised word that does
         // not start the sentence, right before a bare integer.
         if plain_int && i >= 1 && s.toks[i - 1].is_word() && s.capitalised(i - 1) && i - 1 > 0 {
-            let w = s.words[i - 1].as_str();
+            let w = &s.words[i - 1];
             let qualifier_word = QUALIFIERS.iter().any(|(p, _)| p.contains(&w));
             if !qualifier_word && !is_month(w) {
                 return true;

@@ -46,38 +46,49 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// The character at byte `i` of `s` (a char boundary), if any.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(b as char)
+    } else {
+        s[i..].chars().next()
+    }
+}
+
 /// Splits `text[range]` into tokens. Offsets are absolute in `text`.
 pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
     let s = &text[range.clone()];
     let base = range.start;
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    // News prose averages about six bytes a token.
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
+    while let Some(c) = char_at(s, i) {
         if c.is_whitespace() {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         if c.is_ascii_digit() {
-            let (j, value) = lex_number(&chars, i);
+            let (j, value) = lex_number(bytes, i);
             // Digits glued to letters ("RVM10", "3rd", "10am") form a word.
-            if j < chars.len() && chars[j].1.is_alphabetic() {
+            if char_at(s, j).is_some_and(char::is_alphabetic) {
                 let mut k = j;
-                while k < chars.len() && chars[k].1.is_alphanumeric() {
-                    k += 1;
+                while let Some(c) = char_at(s, k).filter(|c| c.is_alphanumeric()) {
+                    k += c.len_utf8();
                 }
                 out.push(Token {
-                    start: base + off,
-                    end: base + end_of(&chars, k, s.len()),
+                    start: base + i,
+                    end: base + k,
                     kind: TokenKind::Word { mixed: true },
                 });
                 i = k;
                 continue;
             }
             out.push(Token {
-                start: base + off,
-                end: base + end_of(&chars, j, s.len()),
+                start: base + i,
+                end: base + j,
                 kind: TokenKind::Number(value),
             });
             i = j;
@@ -87,80 +98,109 @@ pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
             let mut j = i;
             let mut mixed = false;
             loop {
-                while j < chars.len() && chars[j].1.is_alphanumeric() {
-                    mixed |= chars[j].1.is_ascii_digit();
-                    j += 1;
+                while let Some(c) = char_at(s, j).filter(|c| c.is_alphanumeric()) {
+                    mixed |= c.is_ascii_digit();
+                    j += c.len_utf8();
                 }
                 // Inner apostrophe or hyphen followed by a letter continues the word.
-                if j + 1 < chars.len()
-                    && (is_apostrophe(chars[j].1) || chars[j].1 == '-')
-                    && chars[j + 1].1.is_alphabetic()
-                {
-                    j += 1;
-                    continue;
+                if let Some(joint) = char_at(s, j).filter(|&c| is_apostrophe(c) || c == '-') {
+                    let after = j + joint.len_utf8();
+                    if char_at(s, after).is_some_and(char::is_alphabetic) {
+                        j = after;
+                        continue;
+                    }
                 }
                 break;
             }
             out.push(Token {
-                start: base + off,
-                end: base + end_of(&chars, j, s.len()),
+                start: base + i,
+                end: base + j,
                 kind: TokenKind::Word { mixed },
             });
             i = j;
             continue;
         }
         out.push(Token {
-            start: base + off,
-            end: base + off + c.len_utf8(),
+            start: base + i,
+            end: base + i + c.len_utf8(),
             kind: TokenKind::Punct(c),
         });
-        i += 1;
+        i += c.len_utf8();
     }
     out
 }
 
-fn end_of(chars: &[(usize, char)], idx: usize, len: usize) -> usize {
-    chars.get(idx).map(|c| c.0).unwrap_or(len)
-}
-
-/// Reads `\d{1,3}(,\d{3})+(\.\d+)?` or `\d+(\.\d+)?` starting at `i`.
-fn lex_number(chars: &[(usize, char)], i: usize) -> (usize, f64) {
-    let digit = |k: usize| k < chars.len() && chars[k].1.is_ascii_digit();
+/// Reads `\d{1,3}(,\d{3})+(\.\d+)?` or `\d+(\.\d+)?` starting at byte `i`
+/// of `s`: the end and the value.
+fn lex_number(s: &[u8], i: usize) -> (usize, f64) {
+    let digit = |k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
     let mut j = i;
-    let mut digits = String::new();
     while digit(j) {
-        digits.push(chars[j].1);
         j += 1;
     }
     // Thousands groups: only when the leading group has 1-3 digits.
-    if digits.len() <= 3 {
-        while j + 3 < chars.len() + 1
-            && j < chars.len()
-            && chars[j].1 == ','
+    if j - i <= 3 {
+        while s.get(j) == Some(&b',')
             && digit(j + 1)
             && digit(j + 2)
             && digit(j + 3)
             && !digit(j + 4)
         {
-            digits.extend(chars[j + 1..j + 4].iter().map(|c| c.1));
             j += 4;
         }
     }
-    if j + 1 < chars.len() && chars[j].1 == '.' && digit(j + 1) {
-        digits.push('.');
+    if s.get(j) == Some(&b'.') && digit(j + 1) {
         j += 1;
         while digit(j) {
-            digits.push(chars[j].1);
             j += 1;
         }
     }
-    (j, digits.parse().unwrap_or(0.0))
+    (j, number_value(&s[i..j]))
+}
+
+/// The value of digits with optional thousands commas and a decimal part.
+fn number_value(digits: &[u8]) -> f64 {
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    for &b in digits.iter().filter(|&&b| b != b',') {
+        if n == buf.len() {
+            // Longer than any exact f64: let the standard parser round it.
+            let all: String = digits
+                .iter()
+                .filter(|&&b| b != b',')
+                .map(|&b| b as char)
+                .collect();
+            return all.parse().unwrap_or(0.0);
+        }
+        buf[n] = b;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n])
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// Interns a word as `normalize_word` writes it, without an allocation for
 /// words already seen.
 pub fn word_term(w: &str, buf: &mut String) -> Term {
     buf.clear();
+    push_normalized(w, buf);
+    Term::from(buf.as_str())
+}
+
+/// Lower-cases a word and folds typographic apostrophes.
+pub fn normalize_word(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(w.len());
+    push_normalized(w, &mut out);
+    out
+}
+
+/// Appends `normalize_word(w)` to `buf`.
+pub fn push_normalized(w: &str, buf: &mut String) {
     if w.is_ascii() {
         buf.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
     } else {
@@ -170,18 +210,6 @@ pub fn word_term(w: &str, buf: &mut String) -> Term {
                 .flat_map(char::to_lowercase),
         );
     }
-    Term::from(buf.as_str())
-}
-
-/// Lower-cases a word and folds typographic apostrophes.
-pub fn normalize_word(w: &str) -> String {
-    if w.is_ascii() {
-        return w.to_ascii_lowercase();
-    }
-    w.chars()
-        .map(|c| if c == '’' || c == '‘' { '\'' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Stems of the words seen, shared by every thread: the server's blocking
@@ -399,28 +427,21 @@ pub fn is_stopword(w: &str) -> bool {
         "one",
         "ones",
     ];
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| STOP.iter().copied().collect())
         .contains(w)
 }
 
-/// Content-word stems of `text[range]`: stems of words that are not stop
-/// words, in order, without duplicates.
-pub fn content_stems(text: &str, range: Range<usize>) -> Vec<Term> {
-    let mut out: Vec<Term> = Vec::new();
-    for t in lex(text, range) {
-        if let TokenKind::Word { mixed: false } = t.kind {
-            let w = normalize_word(t.text(text));
-            if w.chars().count() < 2 || is_stopword(&w) {
-                continue;
-            }
-            let s = stem(&w);
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
+/// Adds the stem of normalised word `w` to `out` if it is a content word
+/// (not a stop word, two letters or more) not there yet.
+pub fn add_content_stem(w: &str, out: &mut Vec<Term>) {
+    if w.chars().nth(1).is_none() || is_stopword(w) {
+        return;
     }
-    out
+    let s = stem(w);
+    if !out.contains(&s) {
+        out.push(s);
+    }
 }
 
 const ABBREVIATIONS: &[&str] = &[
@@ -474,29 +495,22 @@ fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
 
 fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Vec<Range<usize>>) {
     let s = &text[block.clone()];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut start = 0usize;
     let mut i = 0;
-    let next_non_space = |from: usize| -> Option<(usize, char)> {
-        chars[from..]
-            .iter()
-            .copied()
-            .find(|(_, c)| !c.is_whitespace() || *c == '\n')
-    };
-    while i < chars.len() {
-        let (off, c) = chars[i];
+    // The first character from byte `from` that is not a space, or is a newline.
+    let next_non_space = |from: usize| s[from..].chars().find(|c| !c.is_whitespace() || *c == '\n');
+    while let Some(c) = char_at(s, i) {
         if c == '\n' {
             // A blank line always ends a sentence.
-            let blank = chars[i + 1..]
-                .iter()
-                .take_while(|(_, c)| *c != '\n')
-                .all(|(_, c)| c.is_whitespace())
-                && chars[i + 1..].iter().any(|(_, c)| *c == '\n');
+            let blank = s[i + 1..]
+                .chars()
+                .find(|c| *c == '\n' || !c.is_whitespace())
+                == Some('\n');
             let ends = match breaks {
                 LineBreaks::Soft => blank,
                 LineBreaks::Paragraph => {
-                    let prev = s[start..off].trim_end().chars().last();
-                    let next = s[off..].trim_start().chars().next();
+                    let prev = s[start..i].trim_end().chars().last();
+                    let next = s[i..].trim_start().chars().next();
                     blank
                         || prev
                             .is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | '"' | '”' | ')'))
@@ -504,8 +518,8 @@ fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Ve
                 }
             };
             if ends {
-                push_trimmed(text, block.start + start..block.start + off, out);
-                start = off + 1;
+                push_trimmed(text, block.start + start..block.start + i, out);
+                start = i + 1;
             }
             i += 1;
             continue;
@@ -513,35 +527,31 @@ fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Ve
         if matches!(c, '.' | '!' | '?') {
             // Swallow runs of terminal punctuation and closing quotes.
             let mut j = i + 1;
-            while j < chars.len()
-                && (matches!(chars[j].1, '.' | '!' | '?') || is_closer(chars[j].1))
+            while let Some(n) =
+                char_at(s, j).filter(|&n| matches!(n, '.' | '!' | '?') || is_closer(n))
             {
-                j += 1;
+                j += n.len_utf8();
             }
-            let followed_by_space = j >= chars.len() || chars[j].1.is_whitespace();
-            if !followed_by_space {
+            if !char_at(s, j).is_none_or(char::is_whitespace) {
                 i = j;
                 continue;
             }
-            let next = next_non_space(j);
-            let next_starts = match next {
-                None => true,
-                Some((_, '\n')) => true,
-                Some((_, n)) => starts_sentence(n),
+            let next_starts = match next_non_space(j) {
+                None | Some('\n') => true,
+                Some(n) => starts_sentence(n),
             };
-            if c == '.' && j == i + 1 && is_abbreviation(s, off) {
+            if c == '.' && j == i + 1 && is_abbreviation(s, i) {
                 i = j;
                 continue;
             }
             if next_starts {
-                let end = end_of(&chars, j, s.len());
-                push_trimmed(text, block.start + start..block.start + end, out);
-                start = end;
+                push_trimmed(text, block.start + start..block.start + j, out);
+                start = j;
             }
             i = j;
             continue;
         }
-        i += 1;
+        i += c.len_utf8();
     }
     push_trimmed(text, block.start + start..block.end, out);
 }
@@ -549,14 +559,13 @@ fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Ve
 /// Is the period at byte `dot` (relative to `s`) the end of an abbreviation?
 fn is_abbreviation(s: &str, dot: usize) -> bool {
     let before = &s[..dot];
-    let word: String = before
-        .chars()
+    let word_start = before
+        .char_indices()
         .rev()
-        .take_while(|c| c.is_alphabetic() || *c == '.')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .take_while(|(_, c)| c.is_alphabetic() || *c == '.')
+        .last()
+        .map_or(dot, |(k, _)| k);
+    let word = &before[word_start..];
     if word.is_empty() {
         return false;
     }
@@ -564,7 +573,8 @@ fn is_abbreviation(s: &str, dot: usize) -> bool {
     if word.contains('.') || word.chars().count() == 1 {
         return true;
     }
-    ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    // The list is ASCII, and no other letter lower-cases into it.
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Collapses runs of whitespace to single spaces.
@@ -612,6 +622,37 @@ mod tests {
         );
         assert_eq!(kinds("1,50 x"), vec!["N(1)", "P(,)", "N(50)", "W(x)"]);
         assert_eq!(kinds("3rd 2025."), vec!["W(3rd*)", "N(2025)", "P(.)"]);
+    }
+
+    #[test]
+    fn lexes_wide_characters_at_their_byte_offsets() {
+        let s = "Zoë’s café—3½ 東京 1,2345 10,000,00 x\u{2003}y";
+        assert_eq!(
+            kinds(s),
+            vec![
+                "W(Zoë’s)",
+                "W(café)",
+                "P(—)",
+                "N(3)",
+                "P(½)",
+                "W(東京)",
+                "N(1)",
+                "P(,)",
+                "N(2345)",
+                "N(10000)",
+                "P(,)",
+                "N(0)",
+                "W(x)",
+                "W(y)"
+            ]
+        );
+        // "ë", "é" and "½" are two bytes, "’" and "—" three.
+        let spans = |from: usize| -> Vec<(usize, usize)> {
+            let toks = lex(s, from..s.len());
+            toks.iter().map(|t| (t.start, t.end)).take(4).collect()
+        };
+        assert_eq!(spans(0), vec![(0, 8), (9, 14), (14, 17), (17, 18)]);
+        assert_eq!(spans(9), vec![(9, 14), (14, 17), (17, 18), (18, 20)]);
     }
 
     #[test]
