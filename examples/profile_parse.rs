@@ -87,6 +87,10 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
+        if e.file_name().to_string_lossy().starts_with('.') {
+            // Index caches that test runs leave beside fixtures.
+            continue;
+        }
         if p.is_dir() {
             out.extend(walk(&p));
         } else {

@@ -1,7 +1,7 @@
 //! Direct quotes and who said them. The same code reads drafts and sources,
 //! so a source's attribution and a draft's attribution are found the same way.
 
-use super::text::{is_stopword, lex, normalize_word, word_term, Term, Token, TokenKind};
+use super::text::{self, is_stopword, lex, normalize_word, word_term, Term, Token, TokenKind};
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -781,7 +781,7 @@ pub fn word_terms(text: &str, range: Range<usize>, mut each: impl FnMut(Term, Ra
             TokenKind::Number(_) => {
                 buf.clear();
                 buf.extend(t.text(text).chars().filter(|&c| c != ','));
-                each(Term::from(buf.as_str()), t.start..t.end)
+                each(text::intern(&buf), t.start..t.end)
             }
             TokenKind::Punct(_) => {}
         }

@@ -186,7 +186,48 @@ fn number_value(digits: &[u8]) -> f64 {
 pub fn word_term(w: &str, buf: &mut String) -> Term {
     buf.clear();
     push_normalized(w, buf);
-    Term::from(buf.as_str())
+    intern(buf)
+}
+
+/// Interns `s`. Short strings are first looked up in this thread's own
+/// table: the shared table takes a lock and follows a pointer for each
+/// probe, and parsing interns every word of every source.
+pub fn intern(s: &str) -> Term {
+    thread_local! {
+        static SEEN: std::cell::RefCell<ShortTable> = Default::default();
+    }
+    SEEN.with_borrow_mut(|seen| seen.get_or(s, || Term::from(s)))
+}
+
+/// A thread's own map from short strings (15 bytes or fewer, compared as
+/// one integer, without a pointer to follow) to terms. Bounded: it starts
+/// again past `KEEP` entries of about 32 bytes each.
+#[derive(Default)]
+struct ShortTable(rustc_hash::FxHashMap<u128, Term>);
+
+impl ShortTable {
+    const KEEP: usize = 1 << 16;
+
+    fn get_or(&mut self, s: &str, make: impl FnOnce() -> Term) -> Term {
+        let bytes = s.as_bytes();
+        if bytes.len() > 15 {
+            return make();
+        }
+        // The length in the last byte keeps "a" apart from "a\0".
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        let key = u128::from_le_bytes(key);
+        if let Some(&t) = self.0.get(&key) {
+            return t;
+        }
+        if self.0.len() >= Self::KEEP {
+            self.0.clear();
+        }
+        let t = make();
+        self.0.insert(key, t);
+        t
+    }
 }
 
 /// Lower-cases a word and folds typographic apostrophes.
@@ -228,6 +269,15 @@ pub fn forget_stems() {
 /// Porter2 stem of a word (normalised first); possessive `'s` is dropped.
 /// Stems are cached for all threads: news prose repeats its words.
 pub fn stem(word: &str) -> Term {
+    // Each thread first asks its own table: the shared one's lock is a
+    // cache line that parsing threads would otherwise pass back and forth.
+    thread_local! {
+        static STEMMED: std::cell::RefCell<ShortTable> = Default::default();
+    }
+    STEMMED.with_borrow_mut(|seen| seen.get_or(word, || shared_stem(word)))
+}
+
+fn shared_stem(word: &str) -> Term {
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
     let cache = STEMS.get_or_init(Default::default);
     if let Some(s) = cache.read().ok().and_then(|c| c.get(word).copied()) {
@@ -653,6 +703,30 @@ mod tests {
         };
         assert_eq!(spans(0), vec![(0, 8), (9, 14), (14, 17), (17, 18)]);
         assert_eq!(spans(9), vec![(9, 14), (14, 17), (17, 18), (18, 20)]);
+    }
+
+    #[test]
+    fn interns_through_the_thread_table_as_the_shared_one_does() {
+        for w in [
+            "offices",
+            "a",
+            "a\0",
+            "fifteen-letters",
+            "sixteen-letters!",
+            "東京",
+        ] {
+            assert_eq!(intern(w), Term::from(w), "{w:?}");
+            assert_eq!(intern(w), Term::from(w), "{w:?} again");
+        }
+        assert_ne!(intern("a"), intern("a\0"));
+        let mut table = ShortTable::default();
+        for i in 0..=ShortTable::KEEP {
+            let w = format!("w{i}");
+            assert_eq!(table.get_or(&w, || Term::from(w.as_str())), w.as_str());
+        }
+        // Full, it started again with the last word.
+        assert_eq!(table.0.len(), 1);
+        assert_eq!(stem("Offices"), shared_stem("Offices"));
     }
 
     #[test]
