@@ -543,11 +543,19 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
         || s_text
             .split(|c: char| !c.is_alphabetic() && c != '-')
             .any(|w| {
-                // Every number word is short and ASCII.
-                let mut buf = [0u8; 16];
-                let Some(lower) = buf.get_mut(..w.len()).filter(|_| w.is_ascii()) else {
-                    return false;
+                // Every number word is ASCII, of 3 to 13 letters ("one",
+                // "seventy-seven"), and starts with one of these letters.
+                let starts = |b: u8| {
+                    matches!(
+                        b.to_ascii_lowercase(),
+                        b'b' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
+                    )
                 };
+                if !(3..=13).contains(&w.len()) || !starts(w.as_bytes()[0]) || !w.is_ascii() {
+                    return false;
+                }
+                let mut buf = [0u8; 16];
+                let lower = &mut buf[..w.len()];
                 lower.copy_from_slice(w.as_bytes());
                 lower.make_ascii_lowercase();
                 let w = std::str::from_utf8(lower).unwrap_or_default();

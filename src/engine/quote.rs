@@ -96,26 +96,27 @@ struct Found {
 
 fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
     let s = &text[block.clone()];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let at = |k: usize| chars.get(k).map(|c| c.1);
+    // The characters before byte `k` and from byte `k`.
+    let before = |k: usize| s[..k].chars().next_back();
+    let at = |k: usize| s[k..].chars().next();
     let mut out = Vec::new();
-    let mut open: Option<(usize, usize)> = None; // (char index, byte)
-    for (k, &(off, c)) in chars.iter().enumerate() {
+    let mut open: Option<usize> = None; // byte
+    for (off, c) in s.char_indices() {
         if !matches!(c, '“' | '”' | '"' | '«' | '»') {
             continue;
         }
-        let prev = if k > 0 { at(k - 1) } else { None };
-        let next = at(k + 1);
+        let prev = before(off);
+        let next = at(off + c.len_utf8());
         let prev_space = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/".contains(p));
         let next_space = next.is_none_or(|n| n.is_whitespace() || ",.;:!?)]—–-".contains(n));
         match open {
             None => {
                 let is_open = c == '“' || c == '«' || (c == '"' && prev_space && !next_space);
                 if is_open {
-                    open = Some((k, off));
+                    open = Some(off);
                 }
             }
-            Some((_, start)) => {
+            Some(start) => {
                 let is_close = c == '”' || c == '»' || (c == '"' && !prev_space);
                 if is_close {
                     out.push(Found {
@@ -136,7 +137,7 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
             }
         }
     }
-    if let Some((_, start)) = open {
+    if let Some(start) = open {
         let first = text[block.start + start..]
             .chars()
             .next()
@@ -152,51 +153,46 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
     // words inside (headline style: 'working as one team').
     let doubles: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
     let inside_double = |b: usize| doubles.iter().any(|r| r.contains(&(block.start + b)));
-    let mut k = 0;
-    while k < chars.len() {
-        let (off, c) = chars[k];
+    let mut k = 0; // byte
+    while let Some(c) = at(k) {
+        let after = k + c.len_utf8();
         if c != '‘' && c != '\'' {
-            k += 1;
+            k = after;
             continue;
         }
-        let prev_ok = k == 0 || chars[k - 1].1.is_whitespace() || "([—–:".contains(chars[k - 1].1);
-        if (c == '‘' || c == '\'')
-            && prev_ok
-            && at(k + 1).is_some_and(char::is_alphanumeric)
-            && !inside_double(off)
-        {
+        let prev_ok = before(k).is_none_or(|p| p.is_whitespace() || "([—–:".contains(p));
+        if prev_ok && at(after).is_some_and(char::is_alphanumeric) && !inside_double(k) {
             // find the closing mark
-            let mut j = k + 1;
+            let mut j = after;
             let mut found = None;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                let nxt = at(j + 1);
+            while let Some(cj) = at(j) {
+                let nxt = at(j + cj.len_utf8());
                 if (cj == '’' || cj == '\'')
-                    && !chars[j - 1].1.is_whitespace()
+                    && !before(j).is_some_and(char::is_whitespace)
                     && nxt.is_none_or(|n| n.is_whitespace() || ",.;:!?)]—".contains(n))
                 {
-                    found = Some(j);
+                    found = Some((j, cj.len_utf8()));
                     break;
                 }
                 if cj == '\n' {
                     break;
                 }
-                j += 1;
+                j += cj.len_utf8();
             }
-            if let Some(j) = found {
-                let inner = &s[chars[k + 1].0..chars[j].0];
+            if let Some((j, close)) = found {
+                let inner = &s[after..j];
                 if inner.split_whitespace().count() >= 2 {
                     out.push(Found {
-                        span: block.start + off..block.start + chars[j].0 + chars[j].1.len_utf8(),
-                        pieces: vec![block.start + chars[k + 1].0..block.start + chars[j].0],
+                        span: block.start + k..block.start + j + close,
+                        pieces: vec![block.start + after..block.start + j],
                         closed: true,
                     });
-                    k = j + 1;
+                    k = j + close;
                     continue;
                 }
             }
         }
-        k += 1;
+        k = after;
     }
     out.sort_by_key(|f| f.span.start);
     out
