@@ -424,7 +424,15 @@ pub fn load_into(
     let mut done = 0;
     load::parse_each(
         &to_parse,
-        |s| encoded.then(|| encode(s).ok()).flatten(),
+        |s| {
+            let blob = encoded.then(|| encode(s).ok()).flatten();
+            if blob.is_some() {
+                // Freed here, on the thread that allocated it, rather than
+                // by the thread that inserts and writes.
+                s.shed_parsed_form();
+            }
+            blob
+        },
         |parsed| {
             done += 1;
             match parsed {

@@ -199,13 +199,13 @@ pub fn parse_files(
 }
 
 /// Reads and parses `files` on every core, runs `also` on each parsed source
-/// on the same thread (encoding it, say), and hands each result to `each`
+/// on the same thread (encoding it and dropping what is then not needed, say), and hands each result to `each`
 /// on the calling thread, in the order of `files`, as soon as it and those
 /// before it are ready: the caller's work overlaps the parsing. A file the
 /// parser panics on is skipped with that reason; the others are not lost.
 pub fn parse_each<X: Send>(
     files: &[PathBuf],
-    also: impl Fn(&Source) -> X + Sync,
+    also: impl Fn(&mut Source) -> X + Sync,
     mut each: impl FnMut(Result<(Source, Stamp, X), Skipped>),
 ) {
     let threads = std::thread::available_parallelism()
@@ -224,8 +224,8 @@ pub fn parse_each<X: Send>(
                 };
                 let result = read_stamped(path).and_then(|(text, stamp)| {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let s = Source::parse(path, text);
-                        let x = also(&s);
+                        let mut s = Source::parse(path, text);
+                        let x = also(&mut s);
                         (s, stamp, x)
                     }))
                     .map_err(|_| "the parser failed on it (a bug: please report it)".to_string())

@@ -302,7 +302,7 @@ pub struct Corpus {
     base: Vec<u32>,
     next_base: u32,
     /// Positions, in that shared space, of each vocabulary word.
-    postings: Vec<Vec<u32>>,
+    postings: Vec<PositionList>,
     /// Positions saved with an index, read in place, for the sources that
     /// were inserted from it first; `postings` has the rest.
     saved_postings: Option<SavedPostings>,
@@ -487,7 +487,7 @@ impl Corpus {
     /// included until compaction): the length of its position list.
     pub fn frequency(&self, id: u32) -> usize {
         let saved = self.saved_postings.as_ref().map_or(0, |s| s.len(id));
-        saved + self.postings.get(id as usize).map_or(0, Vec::len)
+        saved + self.postings.get(id as usize).map_or(0, |l| l.len())
     }
 
     /// Every place where word `a` is followed by word `b`: (source, position
@@ -536,7 +536,7 @@ impl Corpus {
     fn positions(&self, id: u32) -> Positions<'_> {
         Positions {
             saved: self.saved_postings.as_ref().map_or(&[], |s| s.raw(id)),
-            listed: self.postings.get(id as usize).map_or(&[], Vec::as_slice),
+            listed: self.postings.get(id as usize).map_or(&[], |l| l.as_slice()),
         }
     }
 
@@ -558,7 +558,7 @@ impl Corpus {
         let id = *self.vocab.entry(t).or_insert(next);
         if id == next {
             self.terms.push(t);
-            self.postings.push(Vec::new());
+            self.postings.push(PositionList::new());
         }
         id
     }
@@ -571,7 +571,7 @@ impl Corpus {
             if c.vocab.contains_key(&t) {
                 // A repeated term would shift every later id.
                 c.terms.push(Term::default());
-                c.postings.push(Vec::new());
+                c.postings.push(PositionList::new());
             } else {
                 c.intern(t);
             }
@@ -759,7 +759,7 @@ impl Corpus {
             return false;
         }
         for list in &mut self.postings {
-            *list = Vec::new();
+            *list = PositionList::new();
         }
         true
     }
@@ -993,7 +993,9 @@ impl Corpus {
             revision: old.revision + 1,
             ..Corpus::default()
         };
-        fresh.postings.resize_with(fresh.terms.len(), Vec::new);
+        fresh
+            .postings
+            .resize_with(fresh.terms.len(), PositionList::new);
         let mut word_ids = old.word_ids;
         for (key, slot) in old.slots.into_iter().enumerate() {
             if let Some(slot) = slot {
@@ -1131,6 +1133,13 @@ fn u32s(raw: &[u8]) -> impl Iterator<Item = u32> + '_ {
 }
 
 type FigureLists = FxHashMap<u32, Vec<FigureRef>>;
+
+/// One word's positions listed since the saved index (if any). Most words
+/// of a corpus occur a few times, so the first four are kept in place: a
+/// bulk load would otherwise make one allocation per new word. With the
+/// `union` feature it is as large as a `Vec`.
+type PositionList = smallvec::SmallVec<[u32; 4]>;
+const _: () = assert!(std::mem::size_of::<PositionList>() == std::mem::size_of::<Vec<u32>>());
 
 /// Reads three saved figure lists (see `Corpus::figure_lists`) naming
 /// sources below `sources`.

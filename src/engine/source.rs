@@ -114,6 +114,23 @@ impl Source {
         }
     }
 
+    /// Frees what `Corpus::insert_encoded` does not read, for a source the
+    /// corpus keeps only in its encoded form: the text, the spans and the
+    /// quotes. The head, the words and the figures' lookup fields stay.
+    pub fn shed_parsed_form(&mut self) {
+        self.text = String::new();
+        self.blocks = Vec::new();
+        self.sentences = Vec::new();
+        self.quotes = Vec::new();
+        self.word_spans = Vec::new();
+        for f in &mut self.figures {
+            f.text = String::new();
+            f.noun = String::new();
+            f.modifiers = Vec::new();
+            f.proper = Vec::new();
+        }
+    }
+
     /// The byte span of word `i`; empty past the last word (as in a source
     /// whose saved form was damaged and is read as empty meanwhile, while
     /// the corpus still lists its words).
