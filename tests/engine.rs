@@ -415,3 +415,50 @@ fn a_claim_many_sources_agree_on_names_the_best_ten() {
         "sources disagree: 000_other says 16 electric buses; 001_other says 16; 002_other says 16; 000_wire says 14"
     );
 }
+
+#[test]
+fn a_source_lexed_once_reads_the_same_figures_and_words_as_each_sentence_lexed_alone() {
+    use factcheck_ls::engine::{figure, markdown, quote, source::Source, text};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<_> = ["corpus", "transit/sources", "drafts", "transit/drafts"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut figures = 0;
+    for path in &files {
+        let raw = std::fs::read_to_string(path).unwrap();
+        let source = Source::parse(path, raw.clone());
+        // Parsed as Markdown here, whatever the file: the point is that both
+        // ways of lexing agree, on prose with and without front matter.
+        let prose = markdown::parse(&raw);
+        let sentences = text::sentences(&prose.masked, &prose.blocks, text::LineBreaks::Soft);
+        let mut tokens = Vec::new();
+        for b in &prose.blocks {
+            text::lex_into(&prose.masked, b.clone(), &mut tokens);
+        }
+        let alone = figure::extract(&prose.masked, &sentences);
+        assert_eq!(
+            figure::extract_lexed(&prose.masked, &sentences, &tokens),
+            alone,
+            "{}",
+            path.display()
+        );
+        figures += alone.len();
+        let mut spans = Vec::new();
+        quote::word_terms(&prose.masked, &tokens, |_, r| spans.push(r));
+        let per_block: Vec<_> = prose
+            .blocks
+            .iter()
+            .flat_map(|b| text::lex(&prose.masked, b.clone()))
+            .filter(|t| !matches!(t.kind, text::TokenKind::Punct(_)))
+            .map(|t| t.start..t.end)
+            .collect();
+        assert_eq!(spans, per_block, "{}", path.display());
+        if path.extension().is_some_and(|e| e == "md") {
+            assert_eq!(source.figures, alone, "{}", path.display());
+        }
+    }
+    assert!(figures > 100, "only {figures} figures read");
+}

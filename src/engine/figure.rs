@@ -488,7 +488,7 @@ struct Core {
 
 struct Sentence<'a> {
     text: &'a str,
-    toks: Vec<Token>,
+    toks: std::borrow::Cow<'a, [Token]>,
     /// Each token's normalised word ("" for numbers and punctuation).
     words: Words,
     range: Range<usize>,
@@ -530,12 +530,30 @@ impl Sentence<'_> {
 pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
     let mut out = Vec::new();
     for r in sentences {
-        extract_sentence(text, r.clone(), &mut out);
+        extract_sentence(text, r.clone(), None, &mut out);
     }
     out
 }
 
-fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
+/// As `extract`, for sentences whose tokens are all in `tokens` (in order,
+/// as `lex` gives them for the blocks holding the sentences): a source's
+/// text is lexed once for its words and its figures.
+pub fn extract_lexed(text: &str, sentences: &[Range<usize>], tokens: &[Token]) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for r in sentences {
+        let from = tokens.partition_point(|t| t.start < r.start);
+        let to = from + tokens[from..].partition_point(|t| t.start < r.end);
+        extract_sentence(text, r.clone(), Some(&tokens[from..to]), &mut out);
+    }
+    out
+}
+
+fn extract_sentence(
+    text: &str,
+    range: Range<usize>,
+    lexed: Option<&[Token]>,
+    out: &mut Vec<Figure>,
+) {
     // Most sentences have no figure: look for a digit or a number word
     // before doing any work.
     let s_text = &text[range.clone()];
@@ -566,13 +584,16 @@ fn extract_sentence(text: &str, range: Range<usize>, out: &mut Vec<Figure>) {
     if !maybe {
         return;
     }
-    let toks = lex(text, range.clone());
+    let toks = match lexed {
+        Some(t) => std::borrow::Cow::Borrowed(t),
+        None => std::borrow::Cow::Owned(lex(text, range.clone())),
+    };
     let mut words = Words {
         buf: String::with_capacity(range.len()),
         spans: Vec::with_capacity(toks.len()),
     };
     let mut context = Vec::new();
-    for t in &toks {
+    for t in toks.iter() {
         let a = words.buf.len();
         if t.is_word() {
             text::push_normalized(t.text(text), &mut words.buf);
@@ -782,7 +803,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         {
             j = k;
         }
-    } else if figure_text.to_lowercase().ends_with("half")
+    } else if figure_text
+        .get(figure_text.len().saturating_sub(4)..)
+        .is_some_and(|end| end.eq_ignore_ascii_case("half"))
         && matches!(s.word(j), Some("the" | "its" | "their" | "all"))
     {
         j += 1;
@@ -960,12 +983,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     if role == Role::Whole {
         before.clear();
     }
-    let as_words = |ks: &[usize]| {
-        ks.iter()
-            .map(|&k| s.words[k].to_string())
-            .collect::<Vec<_>>()
-    };
-    let frame = frame_of(&as_words(&before), &as_words(&after), &np_for_frame, s);
+    let frame = frame_of(before.iter().chain(&after).chain(&np_for_frame), s);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
     let mut local: Vec<Term> = Vec::new();
@@ -1067,10 +1085,10 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     Some((fig, end_tok + 1))
 }
 
-fn frame_of(before: &[String], after: &[String], np: &[usize], s: &Sentence) -> Frame {
-    let mut words: Vec<&str> = before.iter().map(String::as_str).collect();
-    words.extend(after.iter().map(String::as_str));
-    words.extend(np.iter().map(|&k| &s.words[k]));
+/// The frame the words at these token indices (before and after the figure,
+/// then its noun phrase) give it.
+fn frame_of<'a>(at: impl Iterator<Item = &'a usize>, s: &Sentence) -> Frame {
+    let words: Vec<&str> = at.map(|&k| &s.words[k]).collect();
     if words.iter().any(|w| TARGET_WORDS.contains(w)) {
         Frame::Target
     } else if words.iter().any(|w| CAPACITY_WORDS.contains(w)) {

@@ -769,9 +769,9 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<QuoteWord> {
 }
 
 /// The words of `range` as `words` gives them, interned, with their spans.
-pub fn word_terms(text: &str, range: Range<usize>, mut each: impl FnMut(Term, Range<usize>)) {
+pub fn word_terms(text: &str, tokens: &[Token], mut each: impl FnMut(Term, Range<usize>)) {
     let mut buf = String::new();
-    for t in lex(text, range) {
+    for t in tokens {
         match t.kind {
             TokenKind::Word { .. } => each(word_term(t.text(text), &mut buf), t.start..t.end),
             TokenKind::Number(_) => {

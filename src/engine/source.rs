@@ -73,17 +73,20 @@ impl Source {
             (masked, blocks, LineBreaks::Paragraph)
         };
         let sentences = text::sentences(&prose, &blocks, breaks);
-        let figures = figure::extract(&prose, &sentences);
+        // Lexed once, for the figures and the word lists.
+        let mut tokens = Vec::with_capacity(prose.len() / 5);
+        for r in &blocks {
+            text::lex_into(&prose, r.clone(), &mut tokens);
+        }
+        let figures = figure::extract_lexed(&prose, &sentences, &tokens);
         let quotes = quote::extract(&prose, &blocks, &sentences);
         // News prose averages about six bytes a word.
         let mut words = Vec::with_capacity(prose.len() / 6);
         let mut word_spans = Vec::with_capacity(prose.len() / 6);
-        for r in &blocks {
-            quote::word_terms(&prose, r.clone(), |w, span| {
-                words.push(w);
-                word_spans.push((span.start as u32, span.end as u32));
-            });
-        }
+        quote::word_terms(&prose, &tokens, |w, span| {
+            words.push(w);
+            word_spans.push((span.start as u32, span.end as u32));
+        });
         let get = |k: &str| {
             front
                 .iter()

@@ -57,13 +57,42 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     }
 }
 
+/// The end of the run of letters and digits from byte `j` of `s`, and
+/// whether it holds an ASCII digit. ASCII, most of news prose, is read a
+/// byte at a time.
+#[inline]
+fn alnum_run(s: &str, mut j: usize) -> (usize, bool) {
+    let bytes = s.as_bytes();
+    let mut digit = false;
+    while let Some(&b) = bytes.get(j) {
+        if b.is_ascii_alphanumeric() {
+            digit |= b.is_ascii_digit();
+            j += 1;
+        } else if b >= 0x80 {
+            match char_at(s, j).filter(|c| c.is_alphanumeric()) {
+                Some(c) => j += c.len_utf8(),
+                None => break,
+            }
+        } else {
+            break;
+        }
+    }
+    (j, digit)
+}
+
 /// Splits `text[range]` into tokens. Offsets are absolute in `text`.
 pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
+    // News prose averages about six bytes a token.
+    let mut out = Vec::with_capacity(range.len() / 5 + 1);
+    lex_into(text, range, &mut out);
+    out
+}
+
+/// As `lex`, appending to `out`.
+pub fn lex_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let s = &text[range.clone()];
     let base = range.start;
     let bytes = s.as_bytes();
-    // News prose averages about six bytes a token.
-    let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut i = 0;
     while let Some(c) = char_at(s, i) {
         if c.is_whitespace() {
@@ -74,10 +103,7 @@ pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
             let (j, value) = lex_number(bytes, i);
             // Digits glued to letters ("RVM10", "3rd", "10am") form a word.
             if char_at(s, j).is_some_and(char::is_alphabetic) {
-                let mut k = j;
-                while let Some(c) = char_at(s, k).filter(|c| c.is_alphanumeric()) {
-                    k += c.len_utf8();
-                }
+                let (k, _) = alnum_run(s, j);
                 out.push(Token {
                     start: base + i,
                     end: base + k,
@@ -98,10 +124,9 @@ pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
             let mut j = i;
             let mut mixed = false;
             loop {
-                while let Some(c) = char_at(s, j).filter(|c| c.is_alphanumeric()) {
-                    mixed |= c.is_ascii_digit();
-                    j += c.len_utf8();
-                }
+                let (end, digit) = alnum_run(s, j);
+                mixed |= digit;
+                j = end;
                 // Inner apostrophe or hyphen followed by a letter continues the word.
                 if let Some(joint) = char_at(s, j).filter(|&c| is_apostrophe(c) || c == '-') {
                     let after = j + joint.len_utf8();
@@ -127,7 +152,6 @@ pub fn lex(text: &str, range: Range<usize>) -> Vec<Token> {
         });
         i += c.len_utf8();
     }
-    out
 }
 
 /// Reads `\d{1,3}(,\d{3})+(\.\d+)?` or `\d+(\.\d+)?` starting at byte `i`
@@ -629,7 +653,14 @@ fn is_abbreviation(s: &str, dot: usize) -> bool {
 
 /// Collapses runs of whitespace to single spaces.
 pub fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 #[cfg(test)]
