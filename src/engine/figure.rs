@@ -250,6 +250,14 @@ fn small_number(w: &str) -> Option<f64> {
     const TENS: &[&str] = &[
         "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
+    // "one" to "seventy-seven", and only these first letters: most words
+    // are turned away before the tables are read.
+    let first = w.as_bytes().first()?;
+    if !(3..=13).contains(&w.len())
+        || !matches!(first, b'e' | b'f' | b'n' | b'o' | b's' | b't' | b'z')
+    {
+        return None;
+    }
     if let Some(i) = UNITS.iter().position(|u| *u == w) {
         return Some(i as f64);
     }

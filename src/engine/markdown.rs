@@ -108,11 +108,11 @@ pub fn parse(text: &str) -> Prose {
                 } else if footnote_depth == 0 && code_depth == 0 {
                     // Escaped characters produce text shorter than its range;
                     // keep the range either way, the masked copy is the source.
-                    keep[range].iter_mut().for_each(|k| *k = true);
+                    keep[range].fill(true);
                 }
             }
             Event::SoftBreak | Event::HardBreak if footnote_depth == 0 && code_depth == 0 => {
-                keep[range].iter_mut().for_each(|k| *k = true);
+                keep[range].fill(true);
             }
             Event::FootnoteReference(label) if footnote_depth == 0 => {
                 citations.push(CitationMarker {
@@ -130,16 +130,32 @@ pub fn parse(text: &str) -> Prose {
 
     // Emphasis and link markers inside kept ranges are already excluded, since
     // only Text events are kept. Build the masked copy.
-    let mut masked = String::with_capacity(text.len());
-    for (i, ch) in text.char_indices() {
-        if keep[i] || ch == '\n' || ch == '\r' {
-            masked.push(ch);
-        } else {
-            for _ in 0..ch.len_utf8() {
-                masked.push(' ');
+    // Kept ranges start and end on characters, so every byte of a character
+    // is kept or blanked with it, and a byte at a time gives valid UTF-8.
+    let bytes = text
+        .bytes()
+        .zip(&keep)
+        .map(|(b, &k)| {
+            if k || b == b'\n' || b == b'\r' {
+                b
+            } else {
+                b' '
+            }
+        })
+        .collect();
+    let mut masked = String::from_utf8(bytes).unwrap_or_else(|_| {
+        // Not reached while the parser's ranges fall on characters; a
+        // character at a time keeps the text valid even if one did not.
+        let mut masked = String::with_capacity(text.len());
+        for (i, ch) in text.char_indices() {
+            if keep[i] || ch == '\n' || ch == '\r' {
+                masked.push(ch);
+            } else {
+                masked.extend(std::iter::repeat_n(' ', ch.len_utf8()));
             }
         }
-    }
+        masked
+    });
     // Pandoc citations are plain text to pulldown-cmark: find and blank them.
     pandoc_citations(&mut masked, &mut citations);
     citations.sort_by_key(|c| c.span.start);
@@ -266,6 +282,16 @@ mod tests {
             p.front_matter,
             vec![("title".to_string(), "x 5".to_string())]
         );
+    }
+
+    #[test]
+    fn masks_wide_characters_byte_for_byte() {
+        let md = "Zoë said **“tôi”** `código` 東京\r\n— fin.\n";
+        let p = parse(md);
+        assert_eq!(p.masked.len(), md.len());
+        // Markers and code are blanked one space per byte; text, line
+        // breaks and carriage returns stay where they were.
+        assert_eq!(p.masked, "Zoë said   “tôi”             東京\r\n— fin.\n");
     }
 
     #[test]

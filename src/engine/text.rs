@@ -267,7 +267,9 @@ pub fn normalize_word(w: &str) -> String {
 /// Appends `normalize_word(w)` to `buf`.
 pub fn push_normalized(w: &str, buf: &mut String) {
     if w.is_ascii() {
-        buf.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+        let start = buf.len();
+        buf.push_str(w);
+        buf[start..].make_ascii_lowercase();
     } else {
         buf.extend(
             w.chars()
