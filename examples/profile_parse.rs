@@ -15,22 +15,20 @@ fn main() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join(format!("target/scale/corpus-{n}"));
     let (sources, _) = gen::write_corpus(&dir, n, 20261123);
-    let mut files: Vec<(std::path::PathBuf, String)> = walk(&sources)
-        .into_iter()
-        .map(|p| {
-            let t = std::fs::read_to_string(&p).unwrap();
-            (p, t)
-        })
-        .collect();
-    files.sort();
+    // The files a corpus load reads, in its order.
+    let read = |dir: std::path::PathBuf| {
+        factcheck_ls::load::list_sources(&[dir])
+            .unwrap()
+            .into_iter()
+            .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+            .collect::<Vec<_>>()
+    };
+    let files = read(sources);
     // `--dump FILE` writes every parsed source, to compare parser changes.
     if let Some(out) = std::env::args().skip_while(|a| a != "--dump").nth(1) {
         let mut dump = String::new();
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let more = walk(&fixtures)
-            .into_iter()
-            .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)));
-        for (p, text) in files.iter().cloned().chain(more) {
+        for (p, text) in files.iter().cloned().chain(read(fixtures)) {
             let s = factcheck_ls::engine::source::Source::parse(&p, text);
             dump.push_str(&format!("{s:#?}\n"));
         }
@@ -82,21 +80,4 @@ fn main() {
         bytes as f64 / 1e6,
         (bytes * rounds) as f64 / 1e6 / secs
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if e.file_name().to_string_lossy().starts_with('.') {
-            // Index caches that test runs leave beside fixtures.
-            continue;
-        }
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
