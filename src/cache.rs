@@ -425,7 +425,7 @@ pub fn load_into(
     load::parse_each(
         &to_parse,
         |s| {
-            let blob = encoded.then(|| encode(s).ok()).flatten();
+            let blob = encoded.then(|| encode_source(s).ok()).flatten();
             if blob.is_some() {
                 // Freed here, on the thread that allocated it, rather than
                 // by the thread that inserts and writes.
@@ -711,6 +711,19 @@ fn encode<T: serde::Serialize + ?Sized>(v: &T) -> std::io::Result<Vec<u8>> {
     postcard::to_allocvec(v).map_err(std::io::Error::other)
 }
 
+/// Encodes a parsed source through a buffer each thread keeps, so that its
+/// blob is allocated once at its exact size rather than grown step by step.
+fn encode_source(s: &crate::engine::source::Source) -> std::io::Result<Vec<u8>> {
+    thread_local!(static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    SCRATCH.with_borrow_mut(|buf| {
+        buf.clear();
+        let out = postcard::to_extend(s, std::mem::take(buf)).map_err(std::io::Error::other)?;
+        let blob = out.to_vec();
+        *buf = out;
+        Ok(blob)
+    })
+}
+
 fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
     out.push(kind as u8);
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
@@ -973,7 +986,41 @@ impl Writer {
             .filter(|(key, ..)| corpus.head(*key).is_some())
             .collect();
         let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
-        let (words, ids) = words_payload(corpus, &keys, self.written + 9);
+        let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
+        std::thread::scope(|scope| {
+            // The lookup lists are built on another core while the words
+            // and entries are built and written here.
+            let lists = (total < u32::MAX as usize / 4).then(|| {
+                scope.spawn(|| (postings_record(corpus, &keys), corpus.figure_lists(&keys)))
+            });
+            self.finish_records(dirs, corpus, found, &keys, lists, clock)
+        })
+        .map(|(file, blobs, words, lists)| Written {
+            file,
+            keys,
+            blobs,
+            words,
+            lists,
+        })
+    }
+
+    /// The rest of `finish`: the words, entries and lookup lists.
+    #[allow(clippy::type_complexity)]
+    fn finish_records(
+        mut self,
+        dirs: &[PathBuf],
+        corpus: &Corpus,
+        found: Vec<(SourceKey, Stamp, (u64, u32, u32))>,
+        keys: &[SourceKey],
+        lists: Option<std::thread::ScopedJoinHandle<'_, (Vec<u8>, Vec<u8>)>>,
+        clock: std::time::Instant,
+    ) -> std::io::Result<(
+        IndexFile,
+        Vec<Rebase>,
+        std::ops::Range<usize>,
+        Option<Lists>,
+    )> {
+        let (words, ids) = words_payload(corpus, keys, self.written + 9);
         let words_at = self.written as usize + 9;
         let words_range = words_at..words_at + words.len();
         self.put(Kind::Words, &words)?;
@@ -993,14 +1040,14 @@ impl Writer {
         for batch in entries.chunks(BATCH) {
             self.put(Kind::Sources, &encode(batch)?)?;
         }
-        let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
-        let mut lists = None;
-        if total < u32::MAX as usize / 4 {
-            let positions = postings_record(corpus, &keys);
-            let figures = corpus.figure_lists(&keys);
+        let mut saved_lists = None;
+        if let Some(handle) = lists {
+            let (positions, figures) = handle
+                .join()
+                .map_err(|_| std::io::Error::other("building the lookup lists failed"))?;
             let p = self.written as usize + 9;
             let f = p + positions.len() + 9;
-            lists = Some((p..p + positions.len(), f..f + figures.len()));
+            saved_lists = Some((p..p + positions.len(), f..f + figures.len()));
             self.put(Kind::Postings, &positions)?;
             self.put(Kind::Figures, &figures)?;
         }
@@ -1020,15 +1067,12 @@ impl Writer {
             superseded: 0,
             held_back: HashSet::new(),
         };
-        Ok(Written {
-            file,
-            keys,
-            blobs: at,
-            words: words_range,
-            lists,
-        })
+        Ok((file, at, words_range, saved_lists))
     }
 }
+
+/// Where the saved word positions and figure lists are in an index file.
+type Lists = (std::ops::Range<usize>, std::ops::Range<usize>);
 
 /// A whole index file just written, and where things are in it.
 struct Written {
@@ -1040,7 +1084,7 @@ struct Written {
     /// The words record's payload.
     words: std::ops::Range<usize>,
     /// Where the saved word positions and figure lists are.
-    lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    lists: Option<Lists>,
 }
 
 impl Drop for Writer {
