@@ -226,22 +226,23 @@ pub fn intern(s: &str) -> Term {
 /// A thread's own map from short strings (15 bytes or fewer, compared as
 /// one integer, without a pointer to follow) to terms. Bounded: it starts
 /// again past `KEEP` entries of about 32 bytes each.
-#[derive(Default)]
-struct ShortTable(rustc_hash::FxHashMap<u128, Term>);
+struct ShortTable<V = Term>(rustc_hash::FxHashMap<u128, V>);
 
-impl ShortTable {
+impl<V> Default for ShortTable<V> {
+    fn default() -> Self {
+        ShortTable(Default::default())
+    }
+}
+
+impl<V: Copy> ShortTable<V> {
     const KEEP: usize = 1 << 16;
 
-    fn get_or(&mut self, s: &str, make: impl FnOnce() -> Term) -> Term {
+    fn get_or(&mut self, s: &str, make: impl FnOnce() -> V) -> V {
         let bytes = s.as_bytes();
         if bytes.len() > 15 {
             return make();
         }
-        // The length in the last byte keeps "a" apart from "a\0".
-        let mut key = [0u8; 16];
-        key[..bytes.len()].copy_from_slice(bytes);
-        key[15] = bytes.len() as u8;
-        let key = u128::from_le_bytes(key);
+        let key = short_key(bytes);
         if let Some(&t) = self.0.get(&key) {
             return t;
         }
@@ -252,6 +253,30 @@ impl ShortTable {
         self.0.insert(key, t);
         t
     }
+}
+
+/// Up to 15 bytes as one integer: the bytes in order, little-endian, then
+/// zeros, with the length in the last byte (which keeps "a" apart from
+/// "a\0"). Read with at most two loads, not a copy of unknown length.
+fn short_key(bytes: &[u8]) -> u128 {
+    let n = bytes.len();
+    debug_assert!(n <= 15);
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+    let low = if n >= 8 {
+        // Two loads that overlap: the second's first bytes are dropped.
+        let (a, b) = (word(0) as u128, word(n - 8) as u128);
+        a | (b >> (8 * (16 - n))) << 64
+    } else if n >= 4 {
+        let (a, b) = (half(0) as u128, half(n - 4) as u128);
+        a | (b >> (8 * (8 - n))) << 32
+    } else {
+        bytes
+            .iter()
+            .enumerate()
+            .fold(0u128, |k, (i, &b)| k | (b as u128) << (8 * i))
+    };
+    low | (n as u128) << 120
 }
 
 /// Lower-cases a word and folds typographic apostrophes.
@@ -511,12 +536,16 @@ pub fn is_stopword(w: &str) -> bool {
 /// Adds the stem of normalised word `w` to `out` if it is a content word
 /// (not a stop word, two letters or more) not there yet.
 pub fn add_content_stem(w: &str, out: &mut Vec<Term>) {
-    if w.chars().nth(1).is_none() || is_stopword(w) {
-        return;
+    // One lookup in a thread's own table instead of a stop word lookup and
+    // a stem lookup: every word of a sentence with a figure comes here.
+    thread_local! {
+        static CONTENT: std::cell::RefCell<ShortTable<Option<Term>>> = Default::default();
     }
-    let s = stem(w);
-    if !out.contains(&s) {
-        out.push(s);
+    let content = || (w.chars().nth(1).is_some() && !is_stopword(w)).then(|| stem(w));
+    if let Some(s) = CONTENT.with_borrow_mut(|seen| seen.get_or(w, content)) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
     }
 }
 
@@ -669,6 +698,22 @@ pub fn squash(s: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn short_keys_are_the_bytes_and_the_length() {
+        for n in 0..=15 {
+            let text: Vec<u8> = (1..=n as u8).map(|b| b.wrapping_mul(37)).collect();
+            let mut expected = [0u8; 16];
+            expected[..n].copy_from_slice(&text);
+            expected[15] = n as u8;
+            assert_eq!(
+                short_key(&text),
+                u128::from_le_bytes(expected),
+                "length {n}"
+            );
+        }
+        assert_ne!(short_key(b"a"), short_key(b"a\0"));
+    }
+
     fn kinds(s: &str) -> Vec<String> {
         lex(s, 0..s.len())
             .iter()
@@ -753,7 +798,7 @@ mod tests {
         }
         assert_ne!(intern("a"), intern("a\0"));
         let mut table = ShortTable::default();
-        for i in 0..=ShortTable::KEEP {
+        for i in 0..=ShortTable::<Term>::KEEP {
             let w = format!("w{i}");
             assert_eq!(table.get_or(&w, || Term::from(w.as_str())), w.as_str());
         }
