@@ -417,7 +417,7 @@ fn a_claim_many_sources_agree_on_names_the_best_ten() {
 }
 
 #[test]
-fn a_source_lexed_once_reads_the_same_figures_and_words_as_each_sentence_lexed_alone() {
+fn a_source_lexed_once_reads_the_same_figures_quotes_and_words_as_each_sentence_lexed_alone() {
     use factcheck_ls::engine::{figure, markdown, quote, source::Source, text};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut files: Vec<_> = ["corpus", "transit/sources", "drafts", "transit/drafts"]
@@ -426,7 +426,7 @@ fn a_source_lexed_once_reads_the_same_figures_and_words_as_each_sentence_lexed_a
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    let mut figures = 0;
+    let (mut figures, mut speakers) = (0, 0);
     for path in &files {
         let raw = std::fs::read_to_string(path).unwrap();
         let source = Source::parse(path, raw.clone());
@@ -446,6 +446,15 @@ fn a_source_lexed_once_reads_the_same_figures_and_words_as_each_sentence_lexed_a
             path.display()
         );
         figures += alone.len();
+        // Speakers are looked for in the tokens of the quote's sentence.
+        let quotes = quote::extract(&prose.masked, &prose.blocks, &sentences);
+        assert_eq!(
+            quote::extract_lexed(&prose.masked, &prose.blocks, &sentences, Some(&tokens)),
+            quotes,
+            "{}",
+            path.display()
+        );
+        speakers += quotes.iter().filter(|q| q.speaker.is_some()).count();
         let mut spans = Vec::new();
         quote::word_terms(&prose.masked, &tokens, |_, r| spans.push(r));
         let per_block: Vec<_> = prose
@@ -461,4 +470,5 @@ fn a_source_lexed_once_reads_the_same_figures_and_words_as_each_sentence_lexed_a
         }
     }
     assert!(figures > 100, "only {figures} figures read");
+    assert!(speakers > 20, "only {speakers} speakers found");
 }

@@ -43,6 +43,17 @@ fn opens(c: char) -> bool {
 
 /// Finds quotes in the given blocks of `text`.
 pub fn extract(text: &str, blocks: &[Range<usize>], sentences: &[Range<usize>]) -> Vec<Quote> {
+    extract_lexed(text, blocks, sentences, None)
+}
+
+/// As `extract`, with the tokens of every block when they were lexed
+/// already (`lex` of each block, in order), as a source's are.
+pub fn extract_lexed(
+    text: &str,
+    blocks: &[Range<usize>],
+    sentences: &[Range<usize>],
+    tokens: Option<&[Token]>,
+) -> Vec<Quote> {
     let mut quotes: Vec<Quote> = Vec::new();
     // An unclosed quote at the end of a block, waiting for the next block to
     // open with a quote mark (news style for multi-paragraph quotes).
@@ -84,7 +95,12 @@ pub fn extract(text: &str, blocks: &[Range<usize>], sentences: &[Range<usize>]) 
             }
         }
     }
-    attribute(text, blocks, sentences, &mut quotes);
+    let lexed = Lexed {
+        text,
+        blocks,
+        tokens,
+    };
+    attribute(lexed, sentences, &mut quotes);
     quotes
 }
 
@@ -324,13 +340,59 @@ const DETERMINERS: &[&str] = &[
 
 struct Toks<'a> {
     text: &'a str,
-    toks: Vec<Token>,
+    toks: std::borrow::Cow<'a, [Token]>,
+}
+
+/// Where a quote's speaker is looked for: the text, its blocks, and the
+/// tokens of every block when they were lexed already (a source's are).
+#[derive(Clone, Copy)]
+struct Lexed<'a> {
+    text: &'a str,
+    blocks: &'a [Range<usize>],
+    tokens: Option<&'a [Token]>,
+}
+
+impl<'a> Lexed<'a> {
+    /// The tokens of `r`, as `lex(text, r)` gives them: taken from the
+    /// block's tokens when `r` lies in one block and no token crosses its
+    /// ends; lexed afresh otherwise.
+    fn toks(&self, r: Range<usize>) -> Toks<'a> {
+        let text = self.text;
+        let slice = self.tokens.and_then(|all| {
+            let b = self
+                .blocks
+                .get(self.blocks.partition_point(|b| b.end <= r.start))?;
+            if !(b.start <= r.start && r.end <= b.end) {
+                return None;
+            }
+            let from = all.partition_point(|t| t.start < r.start);
+            let to = from + all[from..].partition_point(|t| t.start < r.end);
+            let clean_start = from == 0 || all[from - 1].end <= r.start;
+            let clean_end = to == from || all[to - 1].end <= r.end;
+            (clean_start && clean_end).then(|| &all[from..to])
+        });
+        Toks {
+            text,
+            toks: match slice {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => std::borrow::Cow::Owned(lex(text, r)),
+            },
+        }
+    }
 }
 
 impl Toks<'_> {
-    fn word(&self, i: usize) -> Option<String> {
+    fn word(&self, i: usize) -> Option<std::borrow::Cow<'_, str>> {
         match self.toks.get(i)?.kind {
-            TokenKind::Word { .. } => Some(normalize_word(self.toks[i].text(self.text))),
+            TokenKind::Word { .. } => {
+                let w = self.toks[i].text(self.text);
+                // Most words are already lower-case ASCII: no copy for them.
+                Some(if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                    std::borrow::Cow::Borrowed(w)
+                } else {
+                    std::borrow::Cow::Owned(normalize_word(w))
+                })
+            }
             _ => None,
         }
     }
@@ -380,7 +442,7 @@ fn speaker_from_run(t: &Toks, run: Range<usize>) -> Speaker {
     // role word of the run ("Homeland Security Secretary Kristi Noem" → "Kristi Noem").
     let mut start = run.start;
     for k in run.clone() {
-        if ROLE_WORDS.contains(&t.word(k).unwrap_or_default().as_str()) && k + 1 < run.end {
+        if ROLE_WORDS.contains(&&*t.word(k).unwrap_or_default()) && k + 1 < run.end {
             start = k + 1;
         }
     }
@@ -403,7 +465,7 @@ fn speaker_after(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
             TokenKind::Word { .. } => {
                 let w = t.word(end).unwrap_or_default();
                 if matches!(
-                    w.as_str(),
+                    &*w,
                     "in" | "at"
                         | "on"
                         | "during"
@@ -436,10 +498,10 @@ fn speaker_after(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
         return Some(speaker_from_run(t, run));
     }
     let first = t.word(from)?;
-    if PRONOUNS.contains(&first.as_str()) {
+    if PRONOUNS.contains(&&*first) {
         return Some(pronoun(t, from));
     }
-    if DETERMINERS.contains(&first.as_str())
+    if DETERMINERS.contains(&&*first)
         || ROLE_WORDS
             .iter()
             .any(|r| (from..end).any(|k| t.word(k).as_deref() == Some(r)))
@@ -471,7 +533,7 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
         && t.word(k - 1).is_some_and(|w| {
             w.ends_with("ly")
                 || matches!(
-                    w.as_str(),
+                    &*w,
                     "also" | "later" | "then" | "once" | "has" | "had" | "have"
                 )
         })
@@ -485,10 +547,10 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
         // Punctuation before the verb: an appositive ("X, a former official, said").
         return subject_of(t, from, verb);
     };
-    if PRONOUNS.contains(&w.as_str()) {
+    if PRONOUNS.contains(&&*w) {
         return Some(pronoun(t, k - 1));
     }
-    if t.cap(k - 1) && !DETERMINERS.contains(&w.as_str()) && !is_stopword(&w) {
+    if t.cap(k - 1) && !DETERMINERS.contains(&&*w) && !is_stopword(&w) {
         let mut start = k - 1;
         while start > from && (t.cap(start - 1) || is_particle(t, start - 1)) {
             start -= 1;
@@ -501,12 +563,12 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
         let mut start = k - 1;
         while start > from
             && t.word(start - 1)
-                .is_some_and(|w| !is_stopword(&w) || DETERMINERS.contains(&w.as_str()))
+                .is_some_and(|w| !is_stopword(&w) || DETERMINERS.contains(&&*w))
         {
             start -= 1;
         }
         let first = t.word(start)?;
-        DETERMINERS.contains(&first.as_str()).then(|| {
+        DETERMINERS.contains(&&*first).then(|| {
             let span = t.toks[start].start..t.toks[k - 1].end;
             Speaker {
                 name: crate::engine::text::squash(&t.text[span.clone()]),
@@ -523,7 +585,7 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
 fn subject_of(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
     for run in cap_runs(t, from, to) {
         let next = t.word(run.end).unwrap_or_default();
-        if ROLE_WORDS.contains(&next.as_str()) {
+        if ROLE_WORDS.contains(&&*next) {
             continue;
         }
         if run.len() >= 2 || t.toks.get(run.end).is_some_and(|x| x.is_punct(',')) {
@@ -534,10 +596,7 @@ fn subject_of(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
 }
 
 fn find_verb(t: &Toks, from: usize, to: usize) -> Option<usize> {
-    (from..to).find(|&k| {
-        t.word(k)
-            .is_some_and(|w| SPEECH_VERBS.contains(&w.as_str()))
-    })
+    (from..to).find(|&k| t.word(k).is_some_and(|w| SPEECH_VERBS.contains(&&*w)))
 }
 
 /// "according to X"
@@ -548,12 +607,8 @@ fn according_to(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
     speaker_after(t, k + 2, to)
 }
 
-fn attribute(
-    text: &str,
-    blocks: &[Range<usize>],
-    sentences: &[Range<usize>],
-    quotes: &mut [Quote],
-) {
+fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
+    let (text, blocks) = (lexed.text, lexed.blocks);
     let sentence_of = |pos: usize| sentences.iter().position(|s| s.contains(&pos));
     let block_of = |pos: usize| blocks.iter().position(|b| b.contains(&pos));
     let mut last: Option<(usize, Speaker)> = None; // (block, speaker)
@@ -565,10 +620,7 @@ fn attribute(
         };
         let end_si = sentence_of(q.span.end.saturating_sub(1)).unwrap_or(si);
         let sent = sentences[si].start..sentences[end_si].end.max(q.span.end);
-        let t = Toks {
-            text,
-            toks: lex(text, sent.clone()),
-        };
+        let t = lexed.toks(sent.clone());
         let q_first = t
             .toks
             .iter()
@@ -607,10 +659,10 @@ fn attribute(
         }
         // Before the quote: "Noem told officials: “...”", "X said, “...”".
         if speaker.is_none() && q_first > lo {
-            if let Some(v) = (lo..q_first).rev().find(|&k| {
-                t.word(k)
-                    .is_some_and(|w| SPEECH_VERBS.contains(&w.as_str()))
-            }) {
+            if let Some(v) = (lo..q_first)
+                .rev()
+                .find(|&k| t.word(k).is_some_and(|w| SPEECH_VERBS.contains(&&*w)))
+            {
                 speaker = speaker_before(&t, lo, v).or_else(|| speaker_after(&t, v + 1, q_first));
             } else {
                 speaker = according_to(&t, lo, q_first);
@@ -620,14 +672,11 @@ fn attribute(
         if speaker.is_none() && si > 0 {
             let prev = sentences[si - 1].clone();
             if text[prev.clone()].trim_end().ends_with(':') && q_first == lo {
-                let pt = Toks {
-                    text,
-                    toks: lex(text, prev),
-                };
-                if let Some(v) = (0..pt.toks.len()).rev().find(|&k| {
-                    pt.word(k)
-                        .is_some_and(|w| SPEECH_VERBS.contains(&w.as_str()))
-                }) {
+                let pt = lexed.toks(prev);
+                if let Some(v) = (0..pt.toks.len())
+                    .rev()
+                    .find(|&k| pt.word(k).is_some_and(|w| SPEECH_VERBS.contains(&&*w)))
+                {
                     speaker = speaker_before(&pt, 0, v).or_else(|| subject_of(&pt, 0, v));
                 } else {
                     speaker = transcript_label(&pt);
@@ -651,7 +700,7 @@ fn attribute(
         // Pronouns: the last named person before the quote.
         if let Some(s) = &speaker {
             if !s.named && PRONOUNS.contains(&normalize_word(&s.name).as_str()) {
-                let resolved = last_named_before(text, sentences, si, q.span.start)
+                let resolved = last_named_before(lexed, sentences, si, q.span.start)
                     .or_else(|| last_named.clone());
                 speaker = resolved.map(|r| Speaker {
                     span: s.span.clone(),
@@ -679,7 +728,7 @@ pub fn transcript_speaker(text: &str, block: Range<usize>) -> Option<Speaker> {
         .unwrap_or(block.end);
     transcript_label(&Toks {
         text,
-        toks: lex(text, block.start..end),
+        toks: std::borrow::Cow::Owned(lex(text, block.start..end)),
     })
 }
 
@@ -716,7 +765,7 @@ fn transcript_label(t: &Toks) -> Option<Speaker> {
 }
 
 fn last_named_before(
-    text: &str,
+    lexed: Lexed,
     sentences: &[Range<usize>],
     si: usize,
     before: usize,
@@ -726,14 +775,13 @@ fn last_named_before(
         if r.start >= r.end {
             continue;
         }
-        let t = Toks {
-            text,
-            toks: lex(text, r),
-        };
+        let t = lexed.toks(r);
         let runs = cap_runs(&t, 0, t.toks.len());
-        if let Some(run) = runs.into_iter().rev().find(|r| {
-            r.len() >= 2 && !ROLE_WORDS.contains(&t.word(r.end).unwrap_or_default().as_str())
-        }) {
+        if let Some(run) = runs
+            .into_iter()
+            .rev()
+            .find(|r| r.len() >= 2 && !ROLE_WORDS.contains(&&*t.word(r.end).unwrap_or_default()))
+        {
             return Some(speaker_from_run(&t, run));
         }
     }

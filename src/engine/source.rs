@@ -79,7 +79,7 @@ impl Source {
             text::lex_into(&prose, r.clone(), &mut tokens);
         }
         let figures = figure::extract_lexed(&prose, &sentences, &tokens);
-        let quotes = quote::extract(&prose, &blocks, &sentences);
+        let quotes = quote::extract_lexed(&prose, &blocks, &sentences, Some(&tokens));
         // News prose averages about six bytes a word.
         let mut words = Vec::with_capacity(prose.len() / 6);
         let mut word_spans = Vec::with_capacity(prose.len() / 6);
