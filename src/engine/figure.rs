@@ -479,6 +479,9 @@ fn looks_plural(w: &str) -> bool {
 
 // ---------------------------------------------------------------------------
 
+/// Token indices of a few words near a figure.
+type Indices = smallvec::SmallVec<[usize; 8]>;
+
 struct Core {
     /// Token index range covered (qualifier excluded).
     first: usize,
@@ -848,7 +851,8 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     }
     let np_start = j;
     let mut head: Option<usize> = None;
-    let mut np_words: Vec<usize> = Vec::new();
+    // Token indices, on the stack: a figure has at most 5 + 6 + 8.
+    let mut np_words: Indices = Indices::new();
     while np_words.len() < 5 {
         let Some(w) = s.word(j) else { break };
         if let Some(p) = Period::from_word(w) {
@@ -966,7 +970,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     // The words near the figure: up to six before it (stopping at a semicolon
     // or the sentence start) and up to eight after its noun phrase (stopping
     // at clause punctuation).
-    let mut before = Vec::new();
+    let mut before = Indices::new();
     let mut k = start_tok;
     while k > 0 && before.len() < 6 {
         k -= 1;
@@ -976,7 +980,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             _ => {}
         }
     }
-    let mut after = Vec::new();
+    let mut after = Indices::new();
     let mut k = np_end_tok.max(end_tok) + 1;
     while k < s.toks.len() && after.len() < 8 {
         match &s.toks[k].kind {
@@ -1096,7 +1100,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
 /// The frame the words at these token indices (before and after the figure,
 /// then its noun phrase) give it.
 fn frame_of<'a>(at: impl Iterator<Item = &'a usize>, s: &Sentence) -> Frame {
-    let words: Vec<&str> = at.map(|&k| &s.words[k]).collect();
+    let words: smallvec::SmallVec<[&str; 24]> = at.map(|&k| &s.words[k]).collect();
     if words.iter().any(|w| TARGET_WORDS.contains(w)) {
         Frame::Target
     } else if words.iter().any(|w| CAPACITY_WORDS.contains(w)) {
