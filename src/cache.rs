@@ -37,7 +37,7 @@ use std::sync::{Arc, RwLock};
 pub const FOLDER: &str = ".factcheck";
 const MAGIC: &[u8; 8] = b"FCINDEX\n";
 /// Bumped when the layout of the file changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Changes with every change to the engine's code (see build.rs): what the
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");
@@ -62,6 +62,7 @@ enum Kind {
     Postings = 6,
     Figures = 7,
     Words = 8,
+    Keys = 9,
 }
 
 impl Kind {
@@ -75,6 +76,7 @@ impl Kind {
             6 => Kind::Postings,
             7 => Kind::Figures,
             8 => Kind::Words,
+            9 => Kind::Keys,
             _ => return None,
         })
     }
@@ -90,8 +92,9 @@ struct Entry {
     /// Where its words are in the file, as vocabulary ids: offset and
     /// count, inside an earlier words record (read there in place).
     ids: (u64, u32),
-    #[serde(with = "raw_u32s")]
-    figure_keys: Vec<u32>,
+    /// Where its figures' lookup keys are: offset and count, inside an
+    /// earlier keys record (read there in place too).
+    keys: (u64, u32),
     /// Where its parsed source is in the file: offset and length, inside
     /// an earlier blob record.
     blob: (u64, u32),
@@ -99,34 +102,6 @@ struct Entry {
     /// when the file is opened (that would read every source); each source
     /// is checked when it is decoded.
     crc: u32,
-}
-
-/// Word ids and figure keys as little-endian bytes, not postcard's varints:
-/// reading 100,000 entries back is then a copy, not a decode per number.
-mod raw_u32s {
-    pub fn serialize<S: serde::Serializer>(v: &[u32], s: S) -> Result<S::Ok, S::Error> {
-        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
-        s.serialize_bytes(&bytes)
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
-        struct Raw;
-        impl<'de> serde::de::Visitor<'de> for Raw {
-            type Value = Vec<u32>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("little-endian u32s")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Vec<u32>, E> {
-                if b.len() % 4 != 0 {
-                    return Err(E::custom("not a whole number of u32s"));
-                }
-                Ok(b.chunks_exact(4)
-                    .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-                    .collect())
-            }
-        }
-        d.deserialize_bytes(Raw)
-    }
 }
 
 /// What an index file holds once its records are applied in order.
@@ -242,10 +217,11 @@ pub fn load_into(
     shelf: &dyn Shelf,
 ) -> Result<Report, LoadError> {
     let clock = std::time::Instant::now();
-    // Listing the folders and reading the index overlap; so do the stats.
+    // Listing the folders (with each file's stamp) and reading the index
+    // overlap.
     let (files, read_result) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| index.map(|p| (p, read(p, dirs))));
-        let files = load::list_sources(dirs);
+        let files = load::list_sources_stamped(dirs);
         (files, reader.join())
     });
     let files = files?;
@@ -280,16 +256,12 @@ pub fn load_into(
     };
     let saved_count = entries.len();
     let read_at = clock.elapsed();
-    let stamps_now = on_all_cores(&files, |f| {
-        entries.contains_key(f).then(|| Stamp::read(f)).flatten()
-    })
-    .unwrap_or_else(|| vec![None; files.len()]);
     let mut reused: Vec<Stored> = Vec::new();
     let mut to_parse = Vec::new();
     let mut stale = 0;
-    for (f, now) in files.iter().zip(stamps_now) {
+    for (f, now) in &files {
         match entries.remove(f) {
-            Some((e, stamp)) if now == Some(stamp) => reused.push(e),
+            Some((e, stamp)) if *now == Some(stamp) => reused.push(e),
             found => {
                 stale += usize::from(found.is_some());
                 to_parse.push(f.clone());
@@ -731,12 +703,16 @@ fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
     out.extend_from_slice(payload);
 }
 
+/// Where something is in an index file: its offset, and its length or
+/// count.
+type Place = (u64, u32);
+
 /// A source's entry: what lookups need, and where its encoded form is.
 fn entry(
     corpus: &Corpus,
     key: SourceKey,
     stamp: Stamp,
-    (blob, crc, ids): ((u64, u32), u32, (u64, u32)),
+    (blob, crc, ids, keys): (Place, u32, Place, Place),
 ) -> Option<Entry> {
     let head = corpus.head(key)?;
     Some(Entry {
@@ -745,28 +721,40 @@ fn entry(
         meta: head.meta.clone(),
         stamp,
         ids,
-        figure_keys: corpus.figure_keys(key).to_vec(),
+        keys,
         blob,
         crc,
     })
 }
 
-/// A words record's payload for these sources, whose payload will start at
-/// byte `at` of the file: a pad length, padding so that the ids are 4-byte
-/// aligned in the file, then each source's ids (little-endian u32s).
-/// Returns where each source's ids are.
+/// A words record's payload for these sources (see `u32s_payload`).
 fn words_payload(corpus: &Corpus, keys: &[SourceKey], at: u64) -> (Vec<u8>, Vec<(u64, u32)>) {
+    u32s_payload(keys.iter().map(|&k| corpus.word_ids(k)), at)
+}
+
+/// A keys record's payload: the lookup keys of these sources' figures.
+fn keys_payload(corpus: &Corpus, keys: &[SourceKey], at: u64) -> (Vec<u8>, Vec<(u64, u32)>) {
+    u32s_payload(keys.iter().map(|&k| corpus.figure_keys(k)), at)
+}
+
+/// The payload of a record of u32 lists (words, keys), which will start at
+/// byte `at` of the file: a pad length, padding so that the lists are
+/// 4-byte aligned in the file, then each list (little-endian u32s), end to
+/// end. Returns where each list is: offset and count.
+fn u32s_payload<'a>(
+    lists: impl Iterator<Item = &'a [u32]> + Clone,
+    at: u64,
+) -> (Vec<u8>, Vec<(u64, u32)>) {
     let pad = (4 - (at + 1) % 4) % 4;
-    let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
+    let total: usize = lists.clone().map(<[u32]>::len).sum();
     let mut out = Vec::with_capacity(1 + pad as usize + total * 4);
     out.push(pad as u8);
     out.resize(1 + pad as usize, 0);
-    let mut where_ = Vec::with_capacity(keys.len());
-    for &k in keys {
-        let ids = corpus.word_ids(k);
-        where_.push((at + out.len() as u64, ids.len() as u32));
-        for id in ids {
-            out.extend_from_slice(&id.to_le_bytes());
+    let mut where_ = Vec::new();
+    for list in lists {
+        where_.push((at + out.len() as u64, list.len() as u32));
+        for v in list {
+            out.extend_from_slice(&v.to_le_bytes());
         }
     }
     (out, where_)
@@ -806,10 +794,14 @@ fn sources_records(
     let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
     let (words, ids) = words_payload(corpus, &keys, file_at + out.len() as u64 + 9);
     record(out, Kind::Words, &words);
+    let (figure_keys, at) = keys_payload(corpus, &keys, file_at + out.len() as u64 + 9);
+    record(out, Kind::Keys, &figure_keys);
     let entries: Vec<Entry> = found
         .into_iter()
-        .zip(ids)
-        .filter_map(|((key, stamp, blob, crc), ids)| entry(corpus, key, stamp, (blob, crc, ids)))
+        .zip(ids.into_iter().zip(at))
+        .filter_map(|((key, stamp, blob, crc), (ids, keys))| {
+            entry(corpus, key, stamp, (blob, crc, ids, keys))
+        })
         .collect();
     for batch in entries.chunks(BATCH) {
         record(out, Kind::Sources, &encode(batch)?);
@@ -1025,16 +1017,21 @@ impl Writer {
         let words_range = words_at..words_at + words.len();
         self.put(Kind::Words, &words)?;
         drop(words);
+        let (figure_keys, keys_at) = keys_payload(corpus, keys, self.written + 9);
+        self.put(Kind::Keys, &figure_keys)?;
+        drop(figure_keys);
         let mut at = Vec::new();
         let mut entries = Vec::new();
-        for ((key, stamp, (offset, len, crc)), ids) in found.into_iter().zip(ids) {
-            entries.extend(entry(corpus, key, stamp, ((offset, len), crc, ids)));
-            let (start, n) = (ids.0 as usize, ids.1 as usize);
+        let lists_at = ids.into_iter().zip(keys_at);
+        for ((key, stamp, (offset, len, crc)), (ids, k)) in found.into_iter().zip(lists_at) {
+            entries.extend(entry(corpus, key, stamp, ((offset, len), crc, ids, k)));
+            let u32s_at = |(start, n): (u64, u32)| start as usize..start as usize + n as usize * 4;
             at.push(Rebase {
                 key,
                 blob: offset as usize..offset as usize + len as usize,
                 crc,
-                ids: start..start + n * 4,
+                ids: u32s_at(ids),
+                keys: u32s_at(k),
             });
         }
         for batch in entries.chunks(BATCH) {
@@ -1189,29 +1186,28 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         }
         _ => return Err("no corpus folders recorded".into()),
     }
-    let blobs: Vec<std::ops::Range<usize>> = records
-        .iter()
-        .filter(|r| r.kind == Kind::Blobs)
-        .map(|r| r.at..r.at + r.payload.len())
-        .collect();
     let batches: Vec<&[u8]> = records
         .iter()
         .filter(|r| r.kind == Kind::Sources)
         .map(|r| r.payload)
         .collect();
-    let words: Vec<std::ops::Range<usize>> = records
-        .iter()
-        .filter(|r| r.kind == Kind::Words)
-        .map(|r| r.at..r.at + r.payload.len())
-        .collect();
-    let mut decoded = decode_batches(&batches, &blobs, &words)?.into_iter();
+    let of_kind = |kind: Kind| -> Vec<std::ops::Range<usize>> {
+        records
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.at..r.at + r.payload.len())
+            .collect()
+    };
+    let (words, keys) = (of_kind(Kind::Words), of_kind(Kind::Keys));
+    let blobs = of_kind(Kind::Blobs);
+    let mut decoded = decode_batches(&batches, &blobs, &[words.as_slice(), &keys])?.into_iter();
     let mut vocab: Vec<Term> = Vec::new();
     let mut entries: FxHashMap<PathBuf, (Stored, Stamp)> = FxHashMap::default();
     let mut superseded = 0;
     for Record { kind, payload, .. } in &records[1..] {
         match kind {
             Kind::Dirs => return Err("two folder records".into()),
-            Kind::Blobs | Kind::Words | Kind::Postings | Kind::Figures => {}
+            Kind::Blobs | Kind::Words | Kind::Keys | Kind::Postings | Kind::Figures => {}
             Kind::Vocab => {
                 let words: Vec<&str> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
                 vocab.extend(words.into_iter().map(Term::from));
@@ -1256,14 +1252,14 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
 }
 
 /// Decodes the entries of each batch (in parallel), checking that each
-/// source's parsed form and words lie inside one of the blob and words
-/// records.
+/// source's parsed form, words and figure keys lie inside one of the blob,
+/// words and keys records (`lists`: the words, then the keys records).
 fn decode_batches(
     batches: &[&[u8]],
     blobs: &[std::ops::Range<usize>],
-    words: &[std::ops::Range<usize>],
+    lists: &[&[std::ops::Range<usize>]; 2],
 ) -> Result<Vec<Vec<(Stored, Stamp)>>, String> {
-    on_all_cores(batches, |b| decode_batch(b, blobs, words))
+    on_all_cores(batches, |b| decode_batch(b, blobs, lists))
         .ok_or("decoding panicked")?
         .into_iter()
         .collect()
@@ -1287,7 +1283,7 @@ fn inside(
 fn decode_batch(
     payload: &[u8],
     blobs: &[std::ops::Range<usize>],
-    words: &[std::ops::Range<usize>],
+    [words, keys]: &[&[std::ops::Range<usize>]; 2],
 ) -> Result<Vec<(Stored, Stamp)>, String> {
     let entries: Vec<Entry> = postcard::from_bytes(payload).map_err(|e| e.to_string())?;
     entries
@@ -1298,6 +1294,9 @@ fn decode_batch(
             })?;
             let ids = inside(words, e.ids.0, e.ids.1 as usize * 4)
                 .ok_or_else(|| format!("{}: words outside the words records", e.path.display()))?;
+            let figure_keys = inside(keys, e.keys.0, e.keys.1 as usize * 4).ok_or_else(|| {
+                format!("{}: figure keys outside the keys records", e.path.display())
+            })?;
             let stored = Stored {
                 head: Head {
                     path: e.path,
@@ -1306,7 +1305,7 @@ fn decode_batch(
                     meta: e.meta,
                 },
                 ids,
-                figure_keys: e.figure_keys,
+                figure_keys,
                 blob,
                 crc: e.crc,
             };

@@ -8,6 +8,7 @@ use common::{read, render, root};
 use factcheck_ls::cache::{self, Loaded};
 use factcheck_ls::engine::check::analyze;
 use factcheck_ls::engine::corpus::Corpus;
+use factcheck_ls::engine::figure::Direction;
 use factcheck_ls::load;
 use std::path::{Path, PathBuf};
 
@@ -93,6 +94,36 @@ fn a_restart_reads_the_sources_back_and_gives_the_same_verdicts() {
     // Sources are decoded when a check reads them, not at start.
     assert_eq!(warm.corpus.decoded(), 0);
     assert!(warm.corpus.reads_saved_words());
+    // Word ids and figure keys are read in the file, after a cold build as
+    // after a restart, and read the same.
+    assert!(cold.corpus.reads_saved_lists() && warm.corpus.reads_saved_lists());
+    let keys = |c: &factcheck_ls::engine::corpus::Corpus| {
+        let mut all: Vec<_> = c
+            .heads()
+            .map(|(k, h)| (h.path.clone(), c.figure_keys(k).to_vec()))
+            .collect();
+        all.sort();
+        all
+    };
+    let warm_keys = keys(&warm.corpus);
+    assert_eq!(warm_keys, keys(&cold.corpus));
+    assert!(warm_keys.iter().filter(|(_, k)| !k.is_empty()).count() >= 5);
+    // The figure lists by direction come from the saved lists too, and
+    // hold what a fresh build lists.
+    let parsed = fresh(&sources);
+    let mut directed = 0;
+    for unit in ["count", "money", "percent"] {
+        for dir in [Direction::Up, Direction::Down] {
+            let saved = warm.corpus.figures_with_direction(unit, dir);
+            assert_eq!(
+                saved,
+                parsed.figures_with_direction(unit, dir),
+                "{unit} {dir:?}"
+            );
+            directed += saved.len();
+        }
+    }
+    assert!(directed >= 3, "only {directed} figures with a direction");
     assert_eq!(verdicts(&warm.corpus), expected);
     assert!(warm.corpus.decoded() > 0);
 
@@ -224,7 +255,7 @@ fn an_index_from_another_engine_build_or_format_is_rebuilt() {
         |b| b[12] ^= 1,
         said("written by another build of the engine"),
     );
-    corrupted_then_rebuilt(|b| b[8] = 9, said("format 9, this build reads 3"));
+    corrupted_then_rebuilt(|b| b[8] = 9, said("format 9, this build reads 4"));
     corrupted_then_rebuilt(|b| b[0] = b'X', said("not an index file"));
     corrupted_then_rebuilt(|b| b.clear(), said("not an index file"));
 }

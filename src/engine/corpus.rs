@@ -66,8 +66,10 @@ pub struct Stored {
     /// Where, in the index bytes, its words are, as vocabulary ids
     /// (little-endian u32s, 4-byte aligned), read there in place.
     pub ids: Range<usize>,
-    /// Lookup keys of its figures (see `figure_keys`).
-    pub figure_keys: Vec<u32>,
+    /// Where, in the index bytes, the lookup keys of its figures are (see
+    /// `Corpus::figure_keys`; little-endian u32s, 4-byte aligned), read
+    /// there in place.
+    pub figure_keys: Range<usize>,
     /// Where, in the index bytes, its `Source` is encoded (postcard).
     pub blob: Range<usize>,
     /// The crc32 of those bytes, checked when it is decoded.
@@ -82,13 +84,18 @@ impl Stored {
     }
 
     /// Are its ids (in `bytes`) all below `vocab_len`, and its figure keys
-    /// well formed?
-    pub fn fits(&self, bytes: &[u8], vocab_len: u32) -> bool {
+    /// in place? With `read_keys`, are they also well formed? (When the
+    /// saved figure lists are used, the keys are not read at start; what
+    /// reads them later passes over an id out of range.)
+    pub fn fits(&self, bytes: &[u8], vocab_len: u32, read_keys: bool) -> bool {
         // `max` over the whole list vectorises; a short-circuiting test
         // does not, and this runs for every word of every saved source.
         self.word_ids(bytes)
             .is_some_and(|ids| ids.iter().copied().max().is_none_or(|m| m < vocab_len))
-            && keys_fit(&self.figure_keys, vocab_len)
+            && bytes
+                .get(self.figure_keys.clone())
+                .and_then(as_u32s)
+                .is_some_and(|keys| !read_keys || keys_fit(keys, vocab_len))
     }
 }
 
@@ -125,20 +132,22 @@ pub struct Rebase {
     pub crc: u32,
     /// Its word ids.
     pub ids: Range<usize>,
+    /// Its figures' lookup keys.
+    pub keys: Range<usize>,
 }
 
-/// A source's words as vocabulary ids: its own, or read in place from the
-/// saved index it came from.
-enum Words {
+/// A source's words as vocabulary ids, or its figures' lookup keys: its
+/// own, or read in place from the saved index it came from.
+enum IdList {
     Owned(Box<[u32]>),
     Saved(Bytes, Range<usize>),
 }
 
-impl Words {
+impl IdList {
     fn ids(&self) -> &[u32] {
         match self {
-            Words::Owned(ids) => ids,
-            Words::Saved(bytes, range) => (**bytes)
+            IdList::Owned(ids) => ids,
+            IdList::Saved(bytes, range) => (**bytes)
                 .as_ref()
                 .get(range.clone())
                 .and_then(as_u32s)
@@ -147,15 +156,15 @@ impl Words {
     }
 }
 
-impl Default for Words {
-    fn default() -> Words {
-        Words::Owned(Box::default())
+impl Default for IdList {
+    fn default() -> IdList {
+        IdList::Owned(Box::default())
     }
 }
 
-impl std::fmt::Debug for Words {
+impl std::fmt::Debug for IdList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} words", self.ids().len())
+        write!(f, "{} ids", self.ids().len())
     }
 }
 
@@ -251,7 +260,7 @@ struct Slot {
     /// The epoch in which a check last read it (see `Corpus::advance_epoch`).
     touched: std::sync::atomic::AtomicU32,
     /// Lookup keys of its figures (see `Corpus::figure_keys`).
-    figure_keys: Box<[u32]>,
+    figure_keys: IdList,
     source: OnceLock<Source>,
     /// Where the source can be decoded from, for one read from an index.
     blob: Option<Blob>,
@@ -296,7 +305,7 @@ pub struct Corpus {
     vocab: FxHashMap<Term, u32>,
     terms: Vec<Term>,
     /// Vocabulary ids of each source's words.
-    word_ids: Vec<Words>,
+    word_ids: Vec<IdList>,
     /// Where each source's words start in one position space shared by all
     /// sources (increasing with the key).
     base: Vec<u32>,
@@ -331,6 +340,8 @@ pub struct Corpus {
 pub const UNKNOWN_WORD: u32 = u32::MAX;
 
 const UNITS: [&str; 3] = ["count", "money", "percent"];
+/// Direction codes (see `direction_code`): none, then up and down per unit.
+const DIRECTIONS: usize = 1 + 2 * UNITS.len();
 
 impl Corpus {
     pub fn new() -> Self {
@@ -445,7 +456,7 @@ impl Corpus {
     }
 
     pub fn word_ids(&self, key: SourceKey) -> &[u32] {
-        self.word_ids.get(key).map_or(&[], Words::ids)
+        self.word_ids.get(key).map_or(&[], IdList::ids)
     }
 
     pub fn word_id(&self, word: &str) -> u32 {
@@ -623,7 +634,7 @@ impl Corpus {
         self.slots
             .get(key)
             .and_then(Option::as_ref)
-            .map_or(&[], |s| &s.figure_keys[..])
+            .map_or(&[], |s| s.figure_keys.ids())
     }
 
     /// Adds or replaces the source at `path`. Returns its key.
@@ -640,11 +651,11 @@ impl Corpus {
         let slot = Slot {
             head: Head::of(&source),
             touched: Default::default(),
-            figure_keys: keys.into_boxed_slice(),
+            figure_keys: IdList::Owned(keys.into_boxed_slice()),
             source: OnceLock::from(source),
             blob: None,
         };
-        self.insert_slot(slot, Words::Owned(ids.into_boxed_slice()), false)
+        self.insert_slot(slot, IdList::Owned(ids.into_boxed_slice()), false)
     }
 
     /// Adds a parsed source but keeps only `blob`, its encoded form
@@ -656,7 +667,7 @@ impl Corpus {
         let slot = Slot {
             head: Head::of(source),
             touched: Default::default(),
-            figure_keys: keys.into_boxed_slice(),
+            figure_keys: IdList::Owned(keys.into_boxed_slice()),
             source: OnceLock::new(),
             blob: Some(Blob {
                 bytes: blob,
@@ -664,7 +675,7 @@ impl Corpus {
                 crc: None,
             }),
         };
-        self.insert_slot(slot, Words::Owned(ids.into_boxed_slice()), false)
+        self.insert_slot(slot, IdList::Owned(ids.into_boxed_slice()), false)
     }
 
     /// A source's words as vocabulary ids, and its figures' lookup keys
@@ -702,18 +713,23 @@ impl Corpus {
             blob: range,
             crc,
             ids,
+            keys,
         } in at
         {
             if range.end > raw.len() {
                 continue;
             }
-            let saved = raw.get(ids.clone()).and_then(as_u32s);
-            if let (Some(words), Some(saved)) = (self.word_ids.get_mut(*key), saved) {
-                if words.ids() == saved {
-                    *words = Words::Saved(bytes.clone(), ids.clone());
+            // Each list is pointed at the file only where it reads the same.
+            let in_file = |list: &mut IdList, at: &Range<usize>| {
+                if raw.get(at.clone()).and_then(as_u32s) == Some(list.ids()) {
+                    *list = IdList::Saved(bytes.clone(), at.clone());
                 }
+            };
+            if let Some(words) = self.word_ids.get_mut(*key) {
+                in_file(words, ids);
             }
             if let Some(Some(slot)) = self.slots.get_mut(*key) {
+                in_file(&mut slot.figure_keys, keys);
                 slot.blob = Some(Blob {
                     bytes: bytes.clone(),
                     range: range.clone(),
@@ -788,15 +804,19 @@ impl Corpus {
         bytes: &Bytes,
         positions_saved: bool,
     ) -> Option<SourceKey> {
-        if !stored.fits((**bytes).as_ref(), self.terms.len() as u32) {
+        if !stored.fits(
+            (**bytes).as_ref(),
+            self.terms.len() as u32,
+            !positions_saved,
+        ) {
             return None;
         }
-        let words = Words::Saved(bytes.clone(), stored.ids.clone());
+        let words = IdList::Saved(bytes.clone(), stored.ids.clone());
 
         let slot = Slot {
             head: stored.head,
             touched: Default::default(),
-            figure_keys: stored.figure_keys.into_boxed_slice(),
+            figure_keys: IdList::Saved(bytes.clone(), stored.figure_keys),
             source: OnceLock::new(),
             blob: Some(Blob {
                 bytes: bytes.clone(),
@@ -831,16 +851,30 @@ impl Corpus {
             return false;
         };
         self.saved_postings = Some(saved);
-        let [head, local, context] = lists;
+        let [head, local, context, direction] = lists;
         self.figures_by_head = head;
         self.figures_by_local = local;
         self.by_context = context;
+        self.by_direction = direction
+            .into_iter()
+            .filter_map(|(code, list)| Some((direction_of_code(code)?, list)))
+            .collect();
         true
     }
 
     /// Are word pairs checked in the saved words (see `attach_saved_words`)?
     pub fn reads_saved_words(&self) -> bool {
         self.saved_words.is_some()
+    }
+
+    /// Are every source's word ids and figure keys read in place from a
+    /// saved index, none held in memory?
+    pub fn reads_saved_lists(&self) -> bool {
+        let saved = |l: &IdList| matches!(l, IdList::Saved(..));
+        self.slots.iter().zip(&self.word_ids).all(|(slot, words)| {
+            slot.as_ref()
+                .is_none_or(|s| saved(&s.figure_keys) && saved(words))
+        })
     }
 
     /// With saved word positions in use, reads the words those positions
@@ -876,16 +910,25 @@ impl Corpus {
     pub fn figure_lists(&self, keys: &[SourceKey]) -> Vec<u8> {
         let terms = self.terms.len();
         let mut out = Vec::new();
-        for kind in 0..3 {
+        for kind in 0..4 {
             let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
-            lists.resize_with(terms, Vec::new);
+            lists.resize_with(if kind < 3 { terms } else { DIRECTIONS }, Vec::new);
             for (i, &k) in keys.iter().enumerate() {
                 for (figure, f) in figure_entries(self.figure_keys(k)).enumerate() {
                     let r = (i as u32, figure as u32);
-                    match kind {
-                        0 => f.head.iter().for_each(|&t| lists[t as usize].push(r)),
-                        1 => f.local.iter().for_each(|&t| lists[t as usize].push(r)),
-                        _ => f.context.iter().for_each(|&t| lists[t as usize].push(r)),
+                    let direction = f.direction.map(|_| f.direction_code);
+                    let ids = match kind {
+                        0 => f.head.as_slice(),
+                        1 => f.local,
+                        2 => f.context,
+                        _ => direction.as_slice(),
+                    };
+                    // Saved keys are not checked when read back: an id
+                    // out of range is passed over.
+                    for &t in ids {
+                        if let Some(list) = lists.get_mut(t as usize) {
+                            list.push(r);
+                        }
                     }
                 }
             }
@@ -903,7 +946,7 @@ impl Corpus {
         out
     }
 
-    fn insert_slot(&mut self, slot: Slot, words: Words, from_saved_lists: bool) -> SourceKey {
+    fn insert_slot(&mut self, slot: Slot, words: IdList, from_saved_lists: bool) -> SourceKey {
         let ids = words.ids();
         if self.by_path.contains_key(&slot.head.path) {
             let p = slot.head.path.clone();
@@ -928,13 +971,17 @@ impl Corpus {
             }
         }
         self.next_base = base.saturating_add(ids.len() as u32);
-        for (figure, keys) in figure_entries(&slot.figure_keys).enumerate() {
+        // With saved lists, every figure list (by direction too) comes from
+        // them: the keys are not read, and their pages stay on disk.
+        let keys = if from_saved_lists {
+            &[][..]
+        } else {
+            slot.figure_keys.ids()
+        };
+        for (figure, keys) in figure_entries(keys).enumerate() {
             let r = (k32, figure as u32);
             if let Some(d) = keys.direction {
                 self.by_direction.entry(d).or_default().push(r);
-            }
-            if from_saved_lists {
-                continue;
             }
             if let Some(h) = keys.head {
                 self.figures_by_head.entry(h).or_default().push(r);
@@ -970,7 +1017,7 @@ impl Corpus {
         };
         self.live -= 1;
         self.revision += 1;
-        self.word_ids[key] = Words::default();
+        self.word_ids[key] = IdList::default();
         let prefix = slot.head.default_id();
         Self::unlist(&mut self.by_prefix, &prefix, key);
         for name in file_keys(&slot.head) {
@@ -1071,6 +1118,8 @@ impl Corpus {
 struct FigureEntry<'a> {
     head: Option<u32>,
     direction: Option<(&'static str, Direction)>,
+    /// The saved code of `direction` (see `direction_code`).
+    direction_code: u32,
     local: &'a [u32],
     context: &'a [u32],
 }
@@ -1088,18 +1137,10 @@ fn figure_entries(keys: &[u32]) -> impl Iterator<Item = FigureEntry<'_>> {
         let start = at + 4 + n as usize;
         let context = keys.get(start..start + m)?;
         at = start + m;
-        let direction = (dir > 0).then(|| {
-            let unit = UNITS[(((dir - 1) / 2) as usize).min(UNITS.len() - 1)];
-            let d = if dir % 2 == 1 {
-                Direction::Up
-            } else {
-                Direction::Down
-            };
-            (unit, d)
-        });
         Some(FigureEntry {
             head: head.checked_sub(1),
-            direction,
+            direction: direction_of_code(dir),
+            direction_code: dir,
             local,
             context,
         })
@@ -1115,6 +1156,19 @@ fn file_keys(head: &Head) -> Vec<String> {
     }
     out.retain(|n| !n.is_empty());
     out
+}
+
+/// The unit and direction a direction code stands for.
+fn direction_of_code(code: u32) -> Option<(&'static str, Direction)> {
+    (code > 0).then(|| {
+        let unit = UNITS[(((code - 1) / 2) as usize).min(UNITS.len() - 1)];
+        let d = if code % 2 == 1 {
+            Direction::Up
+        } else {
+            Direction::Down
+        };
+        (unit, d)
+    })
 }
 
 fn direction_code(f: &Figure) -> u32 {
@@ -1143,12 +1197,15 @@ const _: () = assert!(std::mem::size_of::<PositionList>() == std::mem::size_of::
 
 /// Reads three saved figure lists (see `Corpus::figure_lists`) naming
 /// sources below `sources`.
-fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[FigureLists; 3]> {
+fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[FigureLists; 4]> {
     let mut at = 0;
-    let mut out: [FigureLists; 3] = Default::default();
-    for map in out.iter_mut() {
-        let offsets: Vec<u32> = u32s(raw.get(at..at + (terms + 1) * 4)?).collect();
-        at += (terms + 1) * 4;
+    let mut out: [FigureLists; 4] = Default::default();
+    for (kind, map) in out.iter_mut().enumerate() {
+        // By head, nearby word and sentence word (per term), then by
+        // direction (per direction code).
+        let n = if kind < 3 { terms } else { DIRECTIONS };
+        let offsets: Vec<u32> = u32s(raw.get(at..at + (n + 1) * 4)?).collect();
+        at += (n + 1) * 4;
         let total = *offsets.last()? as usize;
         let refs = raw.get(at..at + total * 8)?;
         at += total * 8;
