@@ -72,8 +72,12 @@ fn listing(dirs: &[PathBuf], stamped: bool) -> Result<Vec<(PathBuf, Option<Stamp
         }
         walk(d, stamped, &mut out)?;
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.dedup_by(|a, b| a.0 == b.0);
+    // One folder's walk comes out sorted; folders that overlap or come in
+    // another order are merged here.
+    if dirs.len() > 1 {
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+    }
     Ok(out)
 }
 
@@ -83,7 +87,12 @@ fn walk(
     out: &mut Vec<(PathBuf, Option<Stamp>)>,
 ) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
-    for entry in entries.flatten() {
+    // In name order: paths compare part by part, so visiting each folder's
+    // entries in name order lists a whole tree in path order, without
+    // comparing whole paths (most of a listing's time at 100,000 files).
+    let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.sort_by_cached_key(std::fs::DirEntry::file_name);
+    for entry in entries {
         let path = entry.path();
         let hidden = entry
             .file_name()
@@ -278,6 +287,55 @@ pub fn parse_each<X: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_listed_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "b.md",
+            "a.md",
+            "a/z.md",
+            "a-b.md",
+            "A.md",
+            "a/b/c.txt",
+            "ab.txt",
+            "é.md",
+            "a.b/x.md",
+            ".hidden.md",
+            "skip.png",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        let listed = list_sources(&[root.to_path_buf()]).unwrap();
+        let names: Vec<String> = listed
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "A.md",
+                "a/b/c.txt",
+                "a/z.md",
+                "a-b.md",
+                "a.b/x.md",
+                "a.md",
+                "ab.txt",
+                "b.md",
+                "é.md"
+            ]
+        );
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted);
+        // Stamped as listed, as a stat of each file would stamp it.
+        for (p, stamp) in list_sources_stamped(&[root.to_path_buf()]).unwrap() {
+            assert_eq!(stamp, Stamp::read(&p), "{}", p.display());
+        }
+    }
 
     #[test]
     fn refuses_binary_and_bad_utf8() {
