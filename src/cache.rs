@@ -104,13 +104,19 @@ struct Entry {
     crc: u32,
 }
 
+/// The entries of an index file by path. Keyed by the path's bytes, which
+/// hash much faster than a `Path` (hashed part by part): the paths saved
+/// and the paths listed are joined the same way, and a path spelled
+/// otherwise is only parsed again.
+type Entries = FxHashMap<std::ffi::OsString, (Stored, Stamp)>;
+
 /// What an index file holds once its records are applied in order.
 struct Saved {
     bytes: Bytes,
     /// The same bytes, as the map, to hand pages back once read.
     map: Arc<memmap2::Mmap>,
     vocab: Vec<Term>,
-    entries: FxHashMap<PathBuf, (Stored, Stamp)>,
+    entries: Entries,
     /// Entries replaced or removed by later records.
     superseded: usize,
     /// The payload of the only words record, when there is one (a file
@@ -260,7 +266,7 @@ pub fn load_into(
     let mut to_parse = Vec::new();
     let mut stale = 0;
     for (f, now) in &files {
-        match entries.remove(f) {
+        match entries.remove(f.as_os_str()) {
             Some((e, stamp)) if *now == Some(stamp) => reused.push(e),
             found => {
                 stale += usize::from(found.is_some());
@@ -269,7 +275,7 @@ pub fn load_into(
         }
     }
     // Entries left are files that are gone.
-    let dropped: Vec<PathBuf> = entries.into_keys().collect();
+    let dropped: Vec<PathBuf> = entries.into_keys().map(PathBuf::from).collect();
     let first = reused.len();
     let stat_at = clock.elapsed();
     let mut corpus = Corpus::with_vocab(vocab);
@@ -1200,9 +1206,11 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
     };
     let (words, keys) = (of_kind(Kind::Words), of_kind(Kind::Keys));
     let blobs = of_kind(Kind::Blobs);
-    let mut decoded = decode_batches(&batches, &blobs, &[words.as_slice(), &keys])?.into_iter();
+    let decoded = decode_batches(&batches, &blobs, &[words.as_slice(), &keys])?;
+    let mut entries = Entries::default();
+    entries.reserve(decoded.iter().map(Vec::len).sum());
+    let mut decoded = decoded.into_iter();
     let mut vocab: Vec<Term> = Vec::new();
-    let mut entries: FxHashMap<PathBuf, (Stored, Stamp)> = FxHashMap::default();
     let mut superseded = 0;
     for Record { kind, payload, .. } in &records[1..] {
         match kind {
@@ -1216,13 +1224,13 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
                 let paths: Vec<PathBuf> =
                     postcard::from_bytes(payload).map_err(|e| e.to_string())?;
                 for p in paths {
-                    superseded += usize::from(entries.remove(&p).is_some());
+                    superseded += usize::from(entries.remove(p.as_os_str()).is_some());
                 }
             }
             Kind::Sources => {
                 // `insert_stored` checks that its words fit the vocabulary.
                 for (stored, stamp) in decoded.next().expect("one decoded batch per record") {
-                    let path = stored.head.path.clone();
+                    let path = stored.head.path.clone().into_os_string();
                     superseded += usize::from(entries.insert(path, (stored, stamp)).is_some());
                 }
             }
