@@ -23,7 +23,7 @@
 //! files and the reason logged. A source whose file stamp changed is parsed
 //! again; only unchanged files are taken from the index.
 
-use crate::engine::corpus::{Bytes, Corpus, Head, Rebase, SourceKey, Stored};
+use crate::engine::corpus::{Bytes, Corpus, Head, Rebase, SavedFigureLists, SourceKey, Stored};
 use crate::engine::source::Meta;
 use crate::engine::text::Term;
 use crate::load::{self, LoadError, Skipped, Stamp};
@@ -295,25 +295,38 @@ pub fn load_into(
         }
     }
     let mut stamps: Vec<(PathBuf, Stamp)> = Vec::new();
-    // Sources from the index first, then new ones, each in path order.
-    for e in reused {
-        let path = e.head.path.clone();
-        let inserted = bytes
-            .as_ref()
-            .and_then(|b| corpus.insert_stored(e, b, positions_saved));
-        if inserted.is_none() {
-            // `read` checked the entries with the same test; parse the file
-            // rather than lose the source if this ever differs.
-            tracing::error!("index entry of {} does not fit; parsing it", path.display());
-            if let Ok((text, stamp)) = load::read_stamped(&path) {
-                stamps.push((path.clone(), stamp));
-                corpus.insert(crate::engine::source::Source::parse(&path, text));
+    let saved_lists = std::thread::scope(|scope| {
+        // The saved figure lists are read into tables on another core while
+        // the sources go in here.
+        let figure_lists = match (positions_saved, bytes.as_ref(), &saved_postings) {
+            (true, Some(b), Some((_, figures))) => {
+                let terms = corpus.vocab_len() as usize;
+                let figures = figures.clone();
+                Some(scope.spawn(move || SavedFigureLists::read((**b).as_ref(), figures, terms)))
+            }
+            _ => None,
+        };
+        // Sources from the index first, then new ones, each in path order.
+        for e in reused {
+            let path = e.head.path.clone();
+            let inserted = bytes
+                .as_ref()
+                .and_then(|b| corpus.insert_stored(e, b, positions_saved));
+            if inserted.is_none() {
+                // `read` checked the entries with the same test; parse the file
+                // rather than lose the source if this ever differs.
+                tracing::error!("index entry of {} does not fit; parsing it", path.display());
+                if let Ok((text, stamp)) = load::read_stamped(&path) {
+                    stamps.push((path.clone(), stamp));
+                    corpus.insert(crate::engine::source::Source::parse(&path, text));
+                }
             }
         }
-    }
+        figure_lists.and_then(|h| h.join().ok().flatten())
+    });
     if positions_saved {
-        let attached = match (bytes.as_ref(), saved_postings) {
-            (Some(b), Some((positions, figures))) => {
+        let attached = match (bytes.as_ref(), saved_postings, saved_lists) {
+            (Some(b), Some((positions, _)), Some(figures)) => {
                 let attached = corpus.attach_saved_lists(b, positions, figures);
                 if let (true, Some(w)) = (attached, saved_words) {
                     // Without them pairs are checked source by source.

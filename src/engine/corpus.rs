@@ -769,6 +769,10 @@ impl Corpus {
         }
         let total = SavedPostings::read(bytes, positions.clone(), self.terms.len())
             .map(|s| s.positions.len() / 4);
+        let raw = (**bytes).as_ref();
+        let Some(figures) = SavedFigureLists::read(raw, figures, self.terms.len()) else {
+            return false;
+        };
         if total != Some(self.next_base as usize)
             || !self.attach_saved_lists(bytes, positions, figures)
         {
@@ -830,28 +834,24 @@ impl Corpus {
     /// Uses the lists saved with an index for the sources inserted so far
     /// (all with `positions_saved`, in the order they were saved): word
     /// positions, read in place (`positions`: `terms + 1` little-endian u32
-    /// offsets, then the positions), and figure lists (`figures`, see
-    /// `figure_lists`), copied into the lookup tables. False, with nothing
-    /// changed, if they do not fit.
+    /// offsets, then the positions), and figure lists (read from the index
+    /// by `SavedFigureLists::read`, which can run while the sources are
+    /// inserted). False, with nothing changed, if they do not fit.
     pub fn attach_saved_lists(
         &mut self,
         bytes: &Bytes,
         positions: Range<usize>,
-        figures: Range<usize>,
+        figures: SavedFigureLists,
     ) -> bool {
-        let raw = (**bytes).as_ref();
         let terms = self.terms.len();
+        if figures.terms != terms || figures.sources > self.slots.len() {
+            return false;
+        }
         let Some(saved) = SavedPostings::read(bytes, positions, terms) else {
             return false;
         };
-        let Some(lists) = raw
-            .get(figures)
-            .and_then(|f| read_figure_lists(f, terms, self.slots.len()))
-        else {
-            return false;
-        };
         self.saved_postings = Some(saved);
-        let [head, local, context, direction] = lists;
+        let [head, local, context, direction] = figures.lists;
         self.figures_by_head = head;
         self.figures_by_local = local;
         self.by_context = context;
@@ -1197,7 +1197,31 @@ const _: () = assert!(std::mem::size_of::<PositionList>() == std::mem::size_of::
 
 /// Reads three saved figure lists (see `Corpus::figure_lists`) naming
 /// sources below `sources`.
-fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[FigureLists; 4]> {
+/// The figure lists of a saved index (see `Corpus::figure_lists`), read
+/// into lookup tables, to attach (`Corpus::attach_saved_lists`).
+pub struct SavedFigureLists {
+    lists: [FigureLists; 4],
+    /// The vocabulary size they were read for.
+    terms: usize,
+    /// How many sources they name (one past the highest source number).
+    sources: usize,
+}
+
+impl SavedFigureLists {
+    /// Reads the lists in `range` of `bytes` for a vocabulary of `terms`.
+    pub fn read(bytes: &[u8], range: Range<usize>, terms: usize) -> Option<SavedFigureLists> {
+        let (lists, sources) = read_figure_lists(bytes.get(range)?, terms)?;
+        Some(SavedFigureLists {
+            lists,
+            terms,
+            sources,
+        })
+    }
+}
+
+/// The four kinds of figure lists, and how many sources they name.
+fn read_figure_lists(raw: &[u8], terms: usize) -> Option<([FigureLists; 4], usize)> {
+    let mut sources = 0;
     let mut at = 0;
     let mut out: [FigureLists; 4] = Default::default();
     for (kind, map) in out.iter_mut().enumerate() {
@@ -1223,14 +1247,14 @@ fn read_figure_lists(raw: &[u8], terms: usize, sources: usize) -> Option<[Figure
                         (pair(0), pair(4))
                     })
                     .collect();
-                if list.iter().any(|r| r.0 as usize >= sources) {
-                    return None;
+                if let Some(high) = list.iter().map(|r| r.0 as usize + 1).max() {
+                    sources = sources.max(high);
                 }
                 map.insert(t as u32, list);
             }
         }
     }
-    (at == raw.len()).then_some(out)
+    (at == raw.len()).then_some((out, sources))
 }
 
 /// Do flat figure keys parse, with every id below `n`?
