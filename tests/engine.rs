@@ -19,6 +19,27 @@ fn the_title_example_is_an_error_naming_the_source() {
 }
 
 #[test]
+fn a_figure_in_a_list_item_is_flagged_once() {
+    // Loose list items hold paragraphs; tight ones can hold a nested list.
+    // Each stretch of text is read once.
+    assert_eq!(
+        findings("- ICE has 30 field offices, officials said.\n\n- Another point.\n"),
+        vec!["0:10-0:12 error[figure-mismatch] source says 25 field offices, not 30; see 003"]
+    );
+    assert_eq!(
+        findings("1. Another point.\n   - ICE has 30 field offices.\n"),
+        vec!["1:13-1:15 error[figure-mismatch] source says 25 field offices, not 30; see 003"]
+    );
+    // A source read from a list, likewise: each figure, quote and word once.
+    let text = "- Smith said “we will win 30 seats” to reporters.\n\n- Jones cited 12 offices.\n";
+    let s = factcheck_ls::engine::source::Source::parse(Path::new("list.md"), text.into());
+    let figures: Vec<&str> = s.figures.iter().map(|f| text_of(text, &f.span)).collect();
+    assert_eq!(figures, ["30", "12"]);
+    assert_eq!(s.quotes.len(), 1);
+    assert_eq!(s.words.len(), 13);
+}
+
+#[test]
 fn a_supported_figure_has_no_finding_but_keeps_its_passages() {
     let draft = "ICE has 25 field offices.";
     let a = analysis(draft);

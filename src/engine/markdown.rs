@@ -159,7 +159,7 @@ pub fn parse(text: &str) -> Prose {
     // Pandoc citations are plain text to pulldown-cmark: find and blank them.
     pandoc_citations(&mut masked, &mut citations);
     citations.sort_by_key(|c| c.span.start);
-    blocks.sort_by_key(|b| b.start);
+    let blocks = disjoint(blocks, &masked);
     Prose {
         masked,
         blocks,
@@ -255,9 +255,62 @@ pub fn split_front_matter(text: &str) -> (Vec<(String, String)>, usize) {
     (Vec::new(), 0)
 }
 
+/// The blocks without overlaps, in order. A list item holds its own
+/// paragraphs (loose lists) and any list nested in it, and each of those
+/// is a block too: every block keeps only its text outside the blocks
+/// inside it, and pieces with nothing but blanks (a list marker, masked)
+/// are dropped. Otherwise such text is read twice: its figures and quotes
+/// found, and flagged, twice.
+fn disjoint(mut blocks: Vec<Range<usize>>, masked: &str) -> Vec<Range<usize>> {
+    // Outer blocks before the blocks they hold.
+    blocks.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out = Vec::with_capacity(blocks.len());
+    for (i, b) in blocks.iter().enumerate() {
+        let mut from = b.start;
+        // The blocks inside this one follow it, up to its end.
+        for inner in blocks[i + 1..].iter().take_while(|x| x.start < b.end) {
+            if inner.start > from {
+                out.push(from..inner.start);
+            }
+            from = from.max(inner.end);
+        }
+        if from < b.end {
+            out.push(from..b.end);
+        }
+    }
+    out.retain(|r| masked.get(r.clone()).is_some_and(|t| !t.trim().is_empty()));
+    out.sort_by_key(|r| r.start);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_and_their_paragraphs_are_one_block_each() {
+        // A loose list (items hold paragraphs), then a tight one with a
+        // nested list.
+        let md = "- Smith said 30.\n\n- Jones agreed.\n\nText.\n\n1. Tight 5 buses.\n   - nested 7 trains.\n";
+        let p = parse(md);
+        // (List markers are masked.)
+        let texts: Vec<&str> = p
+            .blocks
+            .iter()
+            .map(|b| p.masked[b.clone()].trim())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Smith said 30.",
+                "Jones agreed.",
+                "Text.",
+                "Tight 5 buses.",
+                "nested 7 trains."
+            ]
+        );
+        assert!(p.blocks.windows(2).all(|w| w[0].end <= w[1].start));
+    }
 
     #[test]
     fn masks_code_html_links_and_footnote_definitions() {
