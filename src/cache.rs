@@ -295,6 +295,10 @@ pub fn load_into(
         }
     }
     let mut stamps: Vec<(PathBuf, Stamp)> = Vec::new();
+    // Saved lists number the sources as saved: one entry parsed again (or
+    // lost) instead of read shifts every later one, so they are then
+    // listed again instead.
+    let mut all_stored = true;
     let saved_lists = std::thread::scope(|scope| {
         // The saved figure lists are read into tables on another core while
         // the sources go in here.
@@ -316,6 +320,7 @@ pub fn load_into(
                 // `read` checked the entries with the same test; parse the file
                 // rather than lose the source if this ever differs.
                 tracing::error!("index entry of {} does not fit; parsing it", path.display());
+                all_stored = false;
                 if let Ok((text, stamp)) = load::read_stamped(&path) {
                     stamps.push((path.clone(), stamp));
                     corpus.insert(crate::engine::source::Source::parse(&path, text));
@@ -326,7 +331,7 @@ pub fn load_into(
     });
     if positions_saved {
         let attached = match (bytes.as_ref(), saved_postings, saved_lists) {
-            (Some(b), Some((positions, _)), Some(figures)) => {
+            (Some(b), Some((positions, _)), Some(figures)) if all_stored => {
                 let attached = corpus.attach_saved_lists(b, positions, figures);
                 if let (true, Some(w)) = (attached, saved_words) {
                     // Without them pairs are checked source by source.
