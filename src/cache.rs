@@ -317,8 +317,8 @@ pub fn load_into(
                 .as_ref()
                 .and_then(|b| corpus.insert_stored(e, b, positions_saved));
             if inserted.is_none() {
-                // `read` checked the entries with the same test; parse the file
-                // rather than lose the source if this ever differs.
+                // An entry that passed its checksum but does not fit (a bug):
+                // parse the file rather than lose the source.
                 tracing::error!("index entry of {} does not fit; parsing it", path.display());
                 all_stored = false;
                 if let Ok((text, stamp)) = load::read_stamped(&path) {
@@ -1011,17 +1011,9 @@ impl Writer {
             });
             self.finish_records(dirs, corpus, found, &keys, lists, clock)
         })
-        .map(|(file, blobs, words, lists)| Written {
-            file,
-            keys,
-            blobs,
-            words,
-            lists,
-        })
     }
 
     /// The rest of `finish`: the words, entries and lookup lists.
-    #[allow(clippy::type_complexity)]
     fn finish_records(
         mut self,
         dirs: &[PathBuf],
@@ -1030,12 +1022,7 @@ impl Writer {
         keys: &[SourceKey],
         lists: Option<std::thread::ScopedJoinHandle<'_, (Vec<u8>, Vec<u8>)>>,
         clock: std::time::Instant,
-    ) -> std::io::Result<(
-        IndexFile,
-        Vec<Rebase>,
-        std::ops::Range<usize>,
-        Option<Lists>,
-    )> {
+    ) -> std::io::Result<Written> {
         let (words, ids) = words_payload(corpus, keys, self.written + 9);
         let words_at = self.written as usize + 9;
         let words_range = words_at..words_at + words.len();
@@ -1088,7 +1075,13 @@ impl Writer {
             superseded: 0,
             held_back: HashSet::new(),
         };
-        Ok((file, at, words_range, saved_lists))
+        Ok(Written {
+            file,
+            keys: keys.to_vec(),
+            blobs: at,
+            words: words_range,
+            lists: saved_lists,
+        })
     }
 }
 
