@@ -122,6 +122,10 @@ struct Saved {
     /// The payload of the only words record, when there is one (a file
     /// written whole and not appended to since).
     words: Option<std::ops::Range<usize>>,
+    /// Every words record lies aligned and holds only ids of the
+    /// vocabulary, so an entry whose words lie in one needs no check of
+    /// its own (see `Stored::fits`).
+    words_fit: bool,
     /// Where the word positions and the figure lists of the entries are,
     /// when the file ends with them: nothing appended since.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
@@ -226,10 +230,17 @@ pub fn load_into(
     // Listing the folders (with each file's stamp) and reading the index
     // overlap.
     let (files, read_result) = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| index.map(|p| (p, read(p, dirs))));
+        let reader = scope.spawn(|| {
+            let saved = index.map(|p| (p, read(p, dirs)));
+            (saved, clock.elapsed())
+        });
         let files = load::list_sources_stamped(dirs);
         (files, reader.join())
     });
+    let (read_result, read_in) = match read_result {
+        Ok((saved, took)) => (Ok(saved), Some(took)),
+        Err(e) => (Err(e), None),
+    };
     let files = files?;
     let total = files.len();
     let listed = clock.elapsed();
@@ -248,18 +259,29 @@ pub fn load_into(
             None
         }
     };
-    let (bytes, map, vocab, mut entries, superseded, saved_postings, saved_words) = match saved {
-        Some(s) => (
-            Some(s.bytes),
-            Some(s.map),
-            s.vocab,
-            s.entries,
-            s.superseded,
-            s.lists,
-            s.words,
-        ),
-        None => (None, None, Vec::new(), FxHashMap::default(), 0, None, None),
-    };
+    let (bytes, map, vocab, mut entries, superseded, saved_postings, saved_words, words_fit) =
+        match saved {
+            Some(s) => (
+                Some(s.bytes),
+                Some(s.map),
+                s.vocab,
+                s.entries,
+                s.superseded,
+                s.lists,
+                s.words,
+                s.words_fit,
+            ),
+            None => (
+                None,
+                None,
+                Vec::new(),
+                FxHashMap::default(),
+                0,
+                None,
+                None,
+                false,
+            ),
+        };
     let saved_count = entries.len();
     let read_at = clock.elapsed();
     let mut reused: Vec<Stored> = Vec::new();
@@ -299,6 +321,7 @@ pub fn load_into(
     // lost) instead of read shifts every later one, so they are then
     // listed again instead.
     let mut all_stored = true;
+    let mut parsed_instead = 0;
     let saved_lists = std::thread::scope(|scope| {
         // The saved figure lists are read into tables on another core while
         // the sources go in here.
@@ -315,12 +338,13 @@ pub fn load_into(
             let path = e.head.path.clone();
             let inserted = bytes
                 .as_ref()
-                .and_then(|b| corpus.insert_stored(e, b, positions_saved));
+                .and_then(|b| corpus.insert_stored(e, b, positions_saved, words_fit));
             if inserted.is_none() {
                 // An entry that passed its checksum but does not fit (a bug):
                 // parse the file rather than lose the source.
                 tracing::error!("index entry of {} does not fit; parsing it", path.display());
                 all_stored = false;
+                parsed_instead += 1;
                 if let Ok((text, stamp)) = load::read_stamped(&path) {
                     stamps.push((path.clone(), stamp));
                     corpus.insert(crate::engine::source::Source::parse(&path, text));
@@ -456,9 +480,10 @@ pub fn load_into(
     let n_parsed = stamps.len();
     let parsed_at = clock.elapsed();
     tracing::info!(
-        "loaded {first} sources from the index (word positions {}) and parsed {n_parsed}: \
-         listed in {listed:?}, index read by {read_at:?}, files checked by {stat_at:?}, index sources in by \
+        "loaded {} sources from the index (word positions {}) and parsed {n_parsed}: \
+         listed in {listed:?}, index read in {read_in:?}, by {read_at:?}, files checked by {stat_at:?}, index sources in by \
          {inserted_at:?}, parsed and in by {parsed_at:?}",
+        first - parsed_instead,
         if positions_saved { "read in place" } else { "listed again" }
     );
     let whole = writer.is_some();
@@ -487,7 +512,7 @@ pub fn load_into(
     }
     Ok(Report {
         skipped,
-        reused: first,
+        reused: first - parsed_instead,
         parsed: n_parsed,
         rebuilt,
         written_whole: whole && index.is_some(),
@@ -1115,6 +1140,8 @@ struct Record<'a> {
     kind: Kind,
     at: usize,
     payload: &'a [u8],
+    /// For a words record whose ids lie aligned, a bound every id is below.
+    id_bound: Option<u64>,
 }
 
 /// The record at `at`, and the offset after it. `Ok(None)` at the end.
@@ -1132,7 +1159,12 @@ fn next_record(bytes: &[u8], at: usize) -> Result<Option<(Record<'_>, usize)>, S
         .get(at + 9..at + 9 + len)
         .ok_or_else(|| format!("truncated record at byte {at}"))?;
     // Sources are checked one by one as they are decoded (see `Entry::crc`).
-    if kind != Kind::Blobs && crc32fast::hash(payload) != crc {
+    let (sum, id_bound) = match kind {
+        Kind::Blobs => (crc, None),
+        Kind::Words => crc_and_id_bound(payload),
+        _ => (crc32fast::hash(payload), None),
+    };
+    if sum != crc {
         return Err(format!("checksum mismatch in the record at byte {at}"));
     }
     let next = at + 9 + len;
@@ -1141,9 +1173,36 @@ fn next_record(bytes: &[u8], at: usize) -> Result<Option<(Record<'_>, usize)>, S
             kind,
             at: at + 9,
             payload,
+            id_bound,
         },
         next,
     )))
+}
+
+/// The crc32 of a words record (see `u32s_payload`) and, if its ids lie
+/// aligned, one more than the largest (0 if it has none): in one pass, a
+/// chunk at a time while it is in cache, so that the ids need not be read
+/// again source by source (see `Saved::words_fit`).
+fn crc_and_id_bound(payload: &[u8]) -> (u32, Option<u64>) {
+    let pad = payload.first().map_or(0, |&p| usize::from(p));
+    let Some((head, ids)) = payload
+        .split_at_checked(1 + pad)
+        .filter(|(_, ids)| crate::engine::corpus::as_u32s(ids).is_some())
+    else {
+        return (crc32fast::hash(payload), None);
+    };
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(head);
+    let mut bound = 0;
+    // A multiple of 4, so every chunk stays aligned.
+    for chunk in ids.chunks(64 << 10) {
+        crc.update(chunk);
+        let max = crate::engine::corpus::as_u32s(chunk)
+            .and_then(|c| c.iter().copied().max())
+            .map_or(0, |m| u64::from(m) + 1);
+        bound = bound.max(max);
+    }
+    (crc.finalize(), Some(bound))
 }
 
 /// Reads an index file. `Ok(None)` when there is none; `Err` says why one
@@ -1239,7 +1298,8 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
                 }
             }
             Kind::Sources => {
-                // `insert_stored` checks that its words fit the vocabulary.
+                // Its words are checked against the vocabulary here (see
+                // `words_fit`) or by `insert_stored`.
                 for (stored, stamp) in decoded.next().expect("one decoded batch per record") {
                     let path = stored.head.path.clone().into_os_string();
                     superseded += usize::from(entries.insert(path, (stored, stamp)).is_some());
@@ -1255,6 +1315,10 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         }
         _ => None,
     };
+    let words_fit = records
+        .iter()
+        .filter(|r| r.kind == Kind::Words)
+        .all(|r| r.id_bound.is_some_and(|b| b <= vocab.len() as u64));
     let words = match words[..] {
         [ref only] => Some(only.clone()),
         _ => None,
@@ -1266,6 +1330,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         entries,
         superseded,
         words,
+        words_fit,
         lists,
     })
 }

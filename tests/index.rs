@@ -472,3 +472,54 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
         .get(after.corpus.key_of_path(&sources.join("0007.txt")).unwrap());
     assert!(text.unwrap().text.contains("99 letters"));
 }
+
+/// The records of an index file: (kind, offset of the record).
+fn records_of(bytes: &[u8]) -> Vec<(u8, usize)> {
+    let mut out = Vec::new();
+    let mut at = 8 + 4 + 16;
+    while at < bytes.len() {
+        let len = u32::from_le_bytes(bytes[at + 1..at + 5].try_into().unwrap()) as usize;
+        out.push((bytes[at], at));
+        at += 9 + len;
+    }
+    out
+}
+
+#[test]
+fn a_word_id_outside_the_vocabulary_is_caught_though_its_checksum_holds() {
+    // Word ids are checked once per record as the index is read, not source
+    // by source; an id out of range (a bug in the writer, since the record's
+    // checksum holds) must still keep its source out of the saved form.
+    let (_dir, sources, index) = project();
+    let expected = verdicts(&fresh(&sources));
+    open(&sources, &index);
+    let mut bytes = std::fs::read(&index).unwrap();
+    const WORDS: u8 = 8;
+    let words: Vec<usize> = records_of(&bytes)
+        .into_iter()
+        .filter(|&(kind, _)| kind == WORDS)
+        .map(|(_, at)| at)
+        .collect();
+    assert_eq!(words.len(), 1, "a file written whole has one words record");
+    let at = words[0];
+    let len = u32::from_le_bytes(bytes[at + 1..at + 5].try_into().unwrap()) as usize;
+    let payload = at + 9..at + 9 + len;
+    // The payload: a pad length, the padding, then the ids, the first
+    // source's first.
+    let first_id = payload.start + 1 + bytes[payload.start] as usize;
+    bytes[first_id..first_id + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let crc = crc32fast::hash(&bytes[payload.clone()]);
+    bytes[at + 5..at + 9].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(&index, &bytes).unwrap();
+
+    let again = open(&sources, &index);
+    assert_eq!(again.report.rebuilt, None, "the checksums hold");
+    assert_eq!((again.report.reused, again.report.parsed), (7, 1));
+    assert_eq!(verdicts(&again.corpus), expected);
+    // The source that did not fit is the first in path order.
+    let first = load::list_sources(std::slice::from_ref(&sources)).unwrap()[0].clone();
+    let ids = again
+        .corpus
+        .word_ids(again.corpus.key_of_path(&first).unwrap());
+    assert!(!ids.is_empty() && !ids.contains(&u32::MAX));
+}

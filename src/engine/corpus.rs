@@ -83,19 +83,21 @@ impl Stored {
         as_u32s(bytes.get(self.ids.clone())?)
     }
 
-    /// Are its ids (in `bytes`) all below `vocab_len`, and its figure keys
-    /// in place? With `read_keys`, are they also well formed? (When the
-    /// saved figure lists are used, the keys are not read at start; what
-    /// reads them later passes over an id out of range.)
-    pub fn fits(&self, bytes: &[u8], vocab_len: u32, read_keys: bool) -> bool {
+    /// Are its ids (in `bytes`) in place and all below `vocab_len`, and its
+    /// figure keys in place? With `words_checked`, the ids are known to be
+    /// below it (the reader checked the whole record they lie in) and are
+    /// not read again. With `read_keys`, are the keys also well formed?
+    /// (When the saved figure lists are used, the keys are not read at
+    /// start; what reads them later passes over an id out of range.)
+    pub fn fits(&self, bytes: &[u8], vocab_len: u32, words_checked: bool, read_keys: bool) -> bool {
         // `max` over the whole list vectorises; a short-circuiting test
         // does not, and this runs for every word of every saved source.
-        self.word_ids(bytes)
-            .is_some_and(|ids| ids.iter().copied().max().is_none_or(|m| m < vocab_len))
-            && bytes
-                .get(self.figure_keys.clone())
-                .and_then(as_u32s)
-                .is_some_and(|keys| !read_keys || keys_fit(keys, vocab_len))
+        self.word_ids(bytes).is_some_and(|ids| {
+            words_checked || ids.iter().copied().max().is_none_or(|m| m < vocab_len)
+        }) && bytes
+            .get(self.figure_keys.clone())
+            .and_then(as_u32s)
+            .is_some_and(|keys| !read_keys || keys_fit(keys, vocab_len))
     }
 }
 
@@ -261,7 +263,9 @@ struct Slot {
     touched: std::sync::atomic::AtomicU32,
     /// Lookup keys of its figures (see `Corpus::figure_keys`).
     figure_keys: IdList,
-    source: OnceLock<Source>,
+    /// Boxed: most slots of a large corpus are never decoded, and a slot
+    /// holding a `Source` in place would be twice the size.
+    source: OnceLock<Box<Source>>,
     /// Where the source can be decoded from, for one read from an index.
     blob: Option<Blob>,
 }
@@ -298,9 +302,9 @@ pub struct Corpus {
     by_path: FxHashMap<PathBuf, SourceKey>,
     by_id: FxHashMap<String, SourceKey>,
     /// Sources sharing a default id prefix, for collision handling.
-    by_prefix: FxHashMap<String, Vec<SourceKey>>,
+    by_prefix: FxHashMap<String, KeyList>,
     /// Sources by file name and by file stem, for footnotes that name files.
-    by_file: FxHashMap<String, Vec<SourceKey>>,
+    by_file: FxHashMap<String, KeyList>,
     /// Words, and the stems figures are looked up by, with their ids.
     vocab: FxHashMap<Term, u32>,
     terms: Vec<Term>,
@@ -336,6 +340,9 @@ pub struct Corpus {
     damaged: std::sync::Mutex<Vec<PathBuf>>,
 }
 
+/// The sources sharing a name: nearly always one, held in place.
+type KeyList = smallvec::SmallVec<[SourceKey; 1]>;
+
 /// A word id that no source word has.
 pub const UNKNOWN_WORD: u32 = u32::MAX;
 
@@ -367,7 +374,7 @@ impl Corpus {
         Some(slot.source.get_or_init(|| {
             self.decoded
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            decode(slot, &self.damaged)
+            Box::new(decode(slot, &self.damaged))
         }))
     }
 
@@ -446,7 +453,7 @@ impl Corpus {
 
     /// Sources whose file name, or file name without extension, is `name`.
     pub fn by_file(&self, name: &str) -> &[SourceKey] {
-        self.by_file.get(name).map_or(&[], Vec::as_slice)
+        self.by_file.get(name).map_or(&[], |keys| keys.as_slice())
     }
 
     /// A figure of a present source; `None` for one that was removed.
@@ -652,7 +659,7 @@ impl Corpus {
             head: Head::of(&source),
             touched: Default::default(),
             figure_keys: IdList::Owned(keys.into_boxed_slice()),
-            source: OnceLock::from(source),
+            source: OnceLock::from(Box::new(source)),
             blob: None,
         };
         self.insert_slot(slot, IdList::Owned(ids.into_boxed_slice()), false)
@@ -802,15 +809,19 @@ impl Corpus {
     /// was made with (`with_vocab`). `None` if its ids do not fit.
     /// With `positions_saved`, its word positions and figure lists are in
     /// the lists the index saved (see `attach_saved_lists`), not listed again.
+    /// With `words_checked`, the reader has checked every word id of the
+    /// index against the vocabulary (see `Stored::fits`).
     pub fn insert_stored(
         &mut self,
         stored: Stored,
         bytes: &Bytes,
         positions_saved: bool,
+        words_checked: bool,
     ) -> Option<SourceKey> {
         if !stored.fits(
             (**bytes).as_ref(),
             self.terms.len() as u32,
+            words_checked,
             !positions_saved,
         ) {
             return None;
@@ -996,10 +1007,10 @@ impl Corpus {
         self.word_ids.push(words);
         self.base.push(base);
         self.by_path.insert(slot.head.path.clone(), key);
-        for name in file_keys(&slot.head) {
+        let (names, prefix) = file_keys(&slot.head);
+        for name in names {
             self.by_file.entry(name).or_default().push(key);
         }
-        let prefix = slot.head.default_id();
         self.slots.push(Some(slot));
         self.live += 1;
         self.by_prefix.entry(prefix.clone()).or_default().push(key);
@@ -1018,9 +1029,9 @@ impl Corpus {
         self.live -= 1;
         self.revision += 1;
         self.word_ids[key] = IdList::default();
-        let prefix = slot.head.default_id();
+        let (names, prefix) = file_keys(&slot.head);
         Self::unlist(&mut self.by_prefix, &prefix, key);
-        for name in file_keys(&slot.head) {
+        for name in names {
             Self::unlist(&mut self.by_file, &name, key);
         }
         Self::forget_id(&mut self.by_id, &slot.head.id, key);
@@ -1053,7 +1064,7 @@ impl Corpus {
         *self = fresh;
     }
 
-    fn unlist(map: &mut FxHashMap<String, Vec<SourceKey>>, name: &str, key: SourceKey) {
+    fn unlist(map: &mut FxHashMap<String, KeyList>, name: &str, key: SourceKey) {
         if let Some(v) = map.get_mut(name) {
             v.retain(|k| *k != key);
             if v.is_empty() {
@@ -1078,7 +1089,9 @@ impl Corpus {
     /// else the prefix when it is unique, or the whole file stem when it
     /// would collide.
     fn assign_ids(&mut self, prefix: &str) {
-        let keys = self.by_prefix.get(prefix).cloned().unwrap_or_default();
+        let Some(keys) = self.by_prefix.get(prefix).cloned() else {
+            return;
+        };
         let undeclared = keys
             .iter()
             .filter(|k| {
@@ -1097,18 +1110,26 @@ impl Corpus {
                 None => prefix.to_string(),
             };
             if slot.head.id != id {
-                let old = std::mem::take(&mut slot.head.id);
+                let old = std::mem::replace(&mut slot.head.id, id.clone());
                 Self::forget_id(&mut self.by_id, &old, k);
             }
-            slot.head.id = id.clone();
             if let Some(s) = slot.source.get_mut() {
-                s.id = id.clone();
+                if s.id != id {
+                    s.id = id.clone();
+                }
             }
-            let lower = id.to_lowercase();
-            if lower != id {
-                self.by_id.insert(lower, k);
+            // Ids are also found lower-cased.
+            let lowers = if id.is_ascii() {
+                id.bytes().any(|b| b.is_ascii_uppercase())
+            } else {
+                id.to_lowercase() != id
+            };
+            if lowers {
+                self.by_id.insert(id.to_lowercase(), k);
             }
-            self.by_id.insert(id, k);
+            if self.by_id.get(&id) != Some(&k) {
+                self.by_id.insert(id, k);
+            }
         }
     }
 }
@@ -1147,15 +1168,21 @@ fn figure_entries(keys: &[u32]) -> impl Iterator<Item = FigureEntry<'_>> {
     })
 }
 
-/// A source's file name and stem (once, if they are the same).
-fn file_keys(head: &Head) -> Vec<String> {
-    let (name, stem) = (head.file_name(), head.file_stem());
-    let mut out = vec![name];
-    if stem != out[0] {
-        out.push(stem);
+/// A source's file name and stem (once, if they are the same), and the id
+/// its name gives (`Head::default_id`), from one reading of its path.
+fn file_keys(head: &Head) -> (smallvec::SmallVec<[String; 2]>, String) {
+    let name = head.path.file_name().unwrap_or_default();
+    let stem = Path::new(name).file_stem().unwrap_or_default();
+    let (name, stem) = (name.to_string_lossy(), stem.to_string_lossy());
+    let prefix = super::source::id_of_stem(&stem).to_string();
+    let mut out = smallvec::SmallVec::new();
+    if !name.is_empty() {
+        out.push(name.to_string());
     }
-    out.retain(|n| !n.is_empty());
-    out
+    if stem != name && !stem.is_empty() {
+        out.push(stem.into_owned());
+    }
+    (out, prefix)
 }
 
 /// The unit and direction a direction code stands for.

@@ -219,8 +219,12 @@ impl Source {
 
 /// The id a file name gives: the name up to its first `_`.
 pub fn default_id(path: &Path) -> String {
-    let stem = file_stem(path);
-    stem.split('_').next().unwrap_or(&stem).to_string()
+    id_of_stem(&file_stem(path)).to_string()
+}
+
+/// The id a file stem gives: the stem up to its first `_`.
+pub fn id_of_stem(stem: &str) -> &str {
+    stem.split('_').next().unwrap_or(stem)
 }
 
 pub fn file_stem(path: &Path) -> String {
