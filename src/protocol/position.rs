@@ -100,6 +100,39 @@ pub fn range_of(rope: &Rope, span: std::ops::Range<usize>, enc: Encoding) -> Ran
     )
 }
 
+/// As `position_at`, in a text held as a string (a source's, where a check
+/// needs a few positions): one pass up to the offset, no rope built.
+pub fn position_in_text(text: &str, offset: usize, enc: Encoding) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let bytes = text.as_bytes();
+    let (mut line, mut line_start) = (0u32, 0);
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[..offset]) {
+        // "\r\n" is one break, after its "\n".
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        line += 1;
+        line_start = i + 1;
+    }
+    let head = &text[line_start..offset];
+    let character = match enc {
+        Encoding::Utf8 => head.len(),
+        Encoding::Utf16 => head.encode_utf16().count(),
+        Encoding::Utf32 => head.chars().count(),
+    };
+    Position::new(line, character as u32)
+}
+
+pub fn range_in_text(text: &str, span: std::ops::Range<usize>, enc: Encoding) -> Range {
+    Range::new(
+        position_in_text(text, span.start, enc),
+        position_in_text(text, span.end, enc),
+    )
+}
+
 /// The byte offset of a position. A character past the end of its line
 /// means the end of the line (as LSP says); a line past the end of the
 /// document is an error. Offsets inside a character (a UTF-16 surrogate
@@ -212,6 +245,19 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn positions_in_a_string_are_the_rope_positions(text in text_strategy(), pick in 0usize..200) {
+            // Every byte offset, inside characters and between "\r" and
+            // "\n" too, and one past the end.
+            let rope = Rope::from_str(&text);
+            let offset = pick % (text.len() + 2);
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                prop_assert_eq!(position_in_text(&text, offset, enc), position_at(&rope, offset, enc));
+            }
+        }
+    }
+
     #[test]
     fn handles_emoji_cjk_and_crlf() {
         let text = "a😀b\r\n日本 25\rx";
@@ -231,6 +277,14 @@ mod tests {
         );
         let b = text.find('b').unwrap();
         assert_eq!(position_at(&rope, b, Encoding::Utf16), Position::new(0, 3));
+        assert_eq!(
+            range_in_text(text, at25..at25 + 2, Encoding::Utf16),
+            Range::new(Position::new(1, 3), Position::new(1, 5))
+        );
+        assert_eq!(
+            position_in_text(text, text.find('x').unwrap(), Encoding::Utf8),
+            Position::new(2, 0)
+        );
         assert_eq!(
             position_at(&rope, text.find('x').unwrap(), Encoding::Utf16),
             Position::new(2, 0)

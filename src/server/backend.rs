@@ -196,6 +196,7 @@ impl State {
                 first?
             }
         };
+        let started = std::time::Instant::now();
         let settings = ws.settings(&read(&self.client_settings));
         let text = rope.to_string();
         let generation = ws.generation();
@@ -223,6 +224,7 @@ impl State {
             }
             a
         };
+        let analyzed = started.elapsed();
         // The diagnostics are made once here, for publishing and for the
         // code actions that point at them.
         let diagnostics = to_diagnostics(
@@ -248,6 +250,13 @@ impl State {
             let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED, RECENT_CHECKS);
             tracing::debug!("forgot {evicted} decoded sources");
         }
+        tracing::debug!(
+            "checked {} v{version}: {} findings in {:?} ({:?} to analyse)",
+            uri.as_str(),
+            analysis.findings.len(),
+            started.elapsed(),
+            analyzed
+        );
         Some(Arc::new(Checked {
             version,
             generation,
