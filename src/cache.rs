@@ -283,7 +283,6 @@ pub fn load_into(
             ),
         };
     let saved_count = entries.len();
-    let read_at = clock.elapsed();
     let mut reused: Vec<Stored> = Vec::new();
     let mut to_parse = Vec::new();
     let mut stale = 0;
@@ -481,7 +480,7 @@ pub fn load_into(
     let parsed_at = clock.elapsed();
     tracing::info!(
         "loaded {} sources from the index (word positions {}) and parsed {n_parsed}: \
-         listed in {listed:?}, index read in {read_in:?}, by {read_at:?}, files checked by {stat_at:?}, index sources in by \
+         listed in {listed:?}, index read by {read_in:?}, files checked by {stat_at:?}, index sources in by \
          {inserted_at:?}, parsed and in by {parsed_at:?}",
         first - parsed_instead,
         if positions_saved { "read in place" } else { "listed again" }

@@ -1379,6 +1379,33 @@ mod tests {
     }
 
     #[test]
+    fn checked_words_still_need_their_range_in_place() {
+        // With `words_checked` the ids are not read, but a range that is
+        // misaligned or past the end is still refused.
+        let raw = vec![0u8; 64];
+        let at = raw.as_ptr().align_offset(4);
+        let stored = |ids: Range<usize>| Stored {
+            head: Head::of(&Source::parse(Path::new("s/a.md"), String::new())),
+            ids,
+            figure_keys: at..at,
+            blob: 0..0,
+            crc: 0,
+        };
+        for checked in [true, false] {
+            assert!(stored(at..at + 8).fits(&raw, 1, checked, false));
+            assert!(!stored(at + 1..at + 9).fits(&raw, 1, checked, false));
+            assert!(!stored(at..at + 6).fits(&raw, 1, checked, false));
+            assert!(!stored(at + 60..at + 68).fits(&raw, 1, checked, false));
+        }
+        // Unchecked, an id past the vocabulary is refused; checked, the
+        // reader vouched for the record, and it is not read.
+        let mut raw = raw;
+        raw[at..at + 4].copy_from_slice(&7u32.to_le_bytes());
+        assert!(!stored(at..at + 8).fits(&raw, 5, false, false));
+        assert!(stored(at..at + 8).fits(&raw, 5, true, false));
+    }
+
+    #[test]
     fn decoded_sources_are_known_by_key_through_removal_and_compaction() {
         let mut c = Corpus::new();
         let paths: Vec<PathBuf> = (0..6)
