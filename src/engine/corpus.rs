@@ -973,12 +973,20 @@ impl Corpus {
 
     fn insert_slot(&mut self, slot: Slot, words: IdList, from_saved_lists: bool) -> SourceKey {
         let ids = words.ids();
-        if self.by_path.contains_key(&slot.head.path) {
-            let p = slot.head.path.clone();
-            self.remove(&p);
-        }
         if self.next_base as usize + ids.len() > u32::MAX as usize {
             self.compact();
+        }
+        // One lookup of the path (its hash walks every part) when it is new.
+        match self.by_path.entry(slot.head.path.clone()) {
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(self.slots.len());
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                // Removing may compact, which renumbers the sources.
+                self.remove(&slot.head.path);
+                self.by_path
+                    .insert(slot.head.path.clone(), self.slots.len());
+            }
         }
         self.revision += 1;
         let key = self.slots.len();
@@ -1020,15 +1028,16 @@ impl Corpus {
         }
         self.word_ids.push(words);
         self.base.push(base);
-        self.by_path.insert(slot.head.path.clone(), key);
         let (names, prefix) = file_keys(&slot.head);
         for name in names {
             self.by_file.entry(name).or_default().push(key);
         }
         self.slots.push(Some(slot));
         self.live += 1;
-        self.by_prefix.entry(prefix.clone()).or_default().push(key);
-        self.assign_ids(&prefix);
+        let group = self.by_prefix.entry(prefix.clone()).or_default();
+        group.push(key);
+        let group = group.clone();
+        self.assign_ids_of(&prefix, group);
         key
     }
 
@@ -1106,9 +1115,13 @@ impl Corpus {
     /// else the prefix when it is unique, or the whole file stem when it
     /// would collide.
     fn assign_ids(&mut self, prefix: &str) {
-        let Some(keys) = self.by_prefix.get(prefix).cloned() else {
-            return;
-        };
+        if let Some(keys) = self.by_prefix.get(prefix).cloned() {
+            self.assign_ids_of(prefix, keys);
+        }
+    }
+
+    /// As `assign_ids`, given the sources of the prefix's group.
+    fn assign_ids_of(&mut self, prefix: &str, keys: KeyList) {
         let undeclared = keys
             .iter()
             .filter(|k| {
@@ -1144,9 +1157,7 @@ impl Corpus {
             if lowers {
                 self.by_id.insert(id.to_lowercase(), k);
             }
-            if self.by_id.get(&id) != Some(&k) {
-                self.by_id.insert(id, k);
-            }
+            self.by_id.insert(id, k);
         }
     }
 }
@@ -1376,6 +1387,18 @@ mod tests {
         assert_eq!(c.by_id("003"), Some(a));
         let d = c.upsert(Path::new("s/x.md"), "---\nid: wire-1\n---\nText.".into());
         assert_eq!(c.get(d).unwrap().id, "wire-1");
+        // A path inserted again replaces its source, under a new key.
+        let a2 = c.upsert(
+            Path::new("s/003_aaa.txt"),
+            "ICE has 26 field offices.".into(),
+        );
+        assert_ne!(a2, a);
+        assert_eq!(c.len(), 2);
+        assert!(c.get(a).is_none());
+        assert_eq!(c.key_of_path(Path::new("s/003_aaa.txt")), Some(a2));
+        assert_eq!(c.get(a2).unwrap().id, "003");
+        assert_eq!(c.by_id("003"), Some(a2));
+        assert_eq!(c.by_file("003_aaa.txt"), &[a2]);
     }
 
     #[test]
