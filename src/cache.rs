@@ -238,8 +238,8 @@ pub fn load_into(
         (files, reader.join())
     });
     let (read_result, read_in) = match read_result {
-        Ok((saved, took)) => (Ok(saved), Some(took)),
-        Err(e) => (Err(e), None),
+        Ok((saved, took)) => (Ok(saved), took),
+        Err(e) => (Err(e), clock.elapsed()),
     };
     let files = files?;
     let total = files.len();

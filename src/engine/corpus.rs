@@ -51,11 +51,6 @@ impl Head {
     pub fn file_stem(&self) -> String {
         super::source::file_stem(&self.path)
     }
-
-    /// The id the file name gives: the name up to its first `_`.
-    pub fn default_id(&self) -> String {
-        super::source::default_id(&self.path)
-    }
 }
 
 /// A source read back from a saved index: everything the lookups need,
@@ -447,8 +442,11 @@ impl Corpus {
             s.as_ref()
                 .is_some_and(|s| s.blob.is_some() && s.source.get().is_some())
         };
-        (0..self.slots.len())
-            .filter(|&k| decoded(&self.slots[k]))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| decoded(s))
+            .map(|(k, _)| k)
             .collect()
     }
 
@@ -1197,7 +1195,7 @@ fn figure_entries(keys: &[u32]) -> impl Iterator<Item = FigureEntry<'_>> {
 }
 
 /// A source's file name and stem (once, if they are the same), and the id
-/// its name gives (`Head::default_id`), from one reading of its path.
+/// its name gives (`source::default_id`), from one reading of its path.
 fn file_keys(head: &Head) -> (smallvec::SmallVec<[String; 2]>, String) {
     let name = head.path.file_name().unwrap_or_default();
     let stem = Path::new(name).file_stem().unwrap_or_default();
@@ -1250,8 +1248,6 @@ type FigureLists = FxHashMap<u32, Vec<FigureRef>>;
 type PositionList = smallvec::SmallVec<[u32; 4]>;
 const _: () = assert!(std::mem::size_of::<PositionList>() == std::mem::size_of::<Vec<u32>>());
 
-/// Reads three saved figure lists (see `Corpus::figure_lists`) naming
-/// sources below `sources`.
 /// The figure lists of a saved index (see `Corpus::figure_lists`), read
 /// into lookup tables, to attach (`Corpus::attach_saved_lists`).
 pub struct SavedFigureLists {

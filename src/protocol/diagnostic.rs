@@ -3,7 +3,7 @@
 
 use super::position::{range_in_text, range_of, Encoding};
 use crate::config::Settings;
-use crate::engine::corpus::Corpus;
+use crate::engine::corpus::{Corpus, SourceKey};
 use crate::engine::verdict::{Finding, Severity, Stance};
 use ropey::Rope;
 use std::path::Path;
@@ -28,33 +28,21 @@ fn lsp_severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Locations in the corpus's sources. Each is found by one pass over the
-/// source's text up to it: building a rope of each source a check cites
-/// cost 3 ms a keystroke at 44 findings.
-pub struct SourceLocations<'a> {
-    corpus: &'a Corpus,
-}
-
-impl<'a> SourceLocations<'a> {
-    pub fn new(corpus: &'a Corpus) -> Self {
-        SourceLocations { corpus }
-    }
-
-    /// The location of a byte span in a source file (always UTF-16, since the
-    /// client may not have the file open with our negotiated encoding... but
-    /// it will read it with the session's encoding; so callers pass `enc`).
-    pub fn location(
-        &self,
-        source: usize,
-        span: std::ops::Range<usize>,
-        enc: Encoding,
-    ) -> Option<Location> {
-        let s = self.corpus.get(source)?;
-        Some(Location {
-            uri: file_uri(&s.path)?,
-            range: range_in_text(&s.text, span, enc),
-        })
-    }
+/// The location of a byte span in a source file, in the session's encoding
+/// (the client reads the file with it). Found by one pass over the source's
+/// text: building a rope of each source a check cites cost 3 ms a keystroke
+/// at 44 findings.
+pub fn source_location(
+    corpus: &Corpus,
+    source: SourceKey,
+    span: std::ops::Range<usize>,
+    enc: Encoding,
+) -> Option<Location> {
+    let s = corpus.get(source)?;
+    Some(Location {
+        uri: file_uri(&s.path)?,
+        range: range_in_text(&s.text, span, enc),
+    })
 }
 
 fn related_message(stance: Stance, id: &str, said: &str) -> String {
@@ -76,7 +64,6 @@ pub fn to_diagnostics(
     settings: &Settings,
     enc: Encoding,
 ) -> Vec<Diagnostic> {
-    let sources = SourceLocations::new(corpus);
     let mut out = Vec::new();
     for f in findings {
         let Some(severity) = settings.severity(f.code) else {
@@ -92,7 +79,7 @@ pub fn to_diagnostics(
                     e.passage.clone()
                 };
                 Some(DiagnosticRelatedInformation {
-                    location: sources.location(e.source, span, enc)?,
+                    location: source_location(corpus, e.source, span, enc)?,
                     message: related_message(e.stance, &e.id, &e.said),
                 })
             })

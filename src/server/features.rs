@@ -6,7 +6,7 @@ use crate::engine::cite::{self, Style};
 use crate::engine::corpus::Corpus;
 use crate::engine::source::Source;
 use crate::engine::verdict::{DiffOp, Evidence, Finding, Stance};
-use crate::protocol::diagnostic::{file_uri, SourceLocations};
+use crate::protocol::diagnostic::{file_uri, source_location};
 use crate::protocol::position::{range_of, Encoding};
 use ropey::Rope;
 use std::ops::Range;
@@ -200,7 +200,6 @@ pub fn hover(c: &Ctx, offset: usize) -> Option<Hover> {
 
 /// Go to source: the passages behind the claim at `offset`.
 pub fn definition(c: &Ctx, offset: usize) -> Vec<Location> {
-    let sources = SourceLocations::new(c.corpus);
     let evidence: Vec<Evidence> = match c.analysis.claim_at(offset) {
         Some(Claim::Figure(f)) => f.evidence.iter().chain(&f.disagreements).cloned().collect(),
         Some(Claim::Quote(q)) => q.evidence.clone(),
@@ -218,7 +217,7 @@ pub fn definition(c: &Ctx, offset: usize) -> Vec<Location> {
                         .find(|e| e.source == *k)
                         .map(|e| e.passage.clone())
                 });
-                if let Some(loc) = sources.location(*k, passage.unwrap_or(0..0), c.enc) {
+                if let Some(loc) = source_location(c.corpus, *k, passage.unwrap_or(0..0), c.enc) {
                     out.push(loc);
                 }
             }
@@ -228,7 +227,7 @@ pub fn definition(c: &Ctx, offset: usize) -> Vec<Location> {
     };
     evidence
         .iter()
-        .filter_map(|e| sources.location(e.source, e.passage.clone(), c.enc))
+        .filter_map(|e| source_location(c.corpus, e.source, e.passage.clone(), c.enc))
         .collect()
 }
 
