@@ -609,26 +609,14 @@ fn release_pages(map: &memmap2::Mmap) {
     let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
 }
 
-/// Returns freed heap pages to the system: glibc keeps them otherwise, and
-/// the parsed sources just dropped are most of the process.
+/// Returns freed heap pages to the system. The binary's allocator is
+/// mimalloc (see `main.rs`), which keeps freed pages for reuse a while, and
+/// pages freed by the parsing threads, which have ended, longer: after a
+/// bulk build that is most of the process. Harmless under another allocator.
 fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator.
+    // SAFETY: mi_collect only frees memory that mimalloc holds unused.
     unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// Call once at start. Large blocks (a common word's position list, say)
-/// are mapped on their own, not from the heap, so that freeing them gives
-/// the memory back: by default glibc raises that threshold as big blocks
-/// are freed, and lists grown then dropped by a bulk build stay resident
-/// as holes in the heap.
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes an allocator setting.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        libmimalloc_sys::mi_collect(true);
     }
 }
 

@@ -3,6 +3,12 @@ use factcheck_ls::cli::{self, Format, Outcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system's allocator: a cold build of 100,000
+/// sources allocates on the parsing threads and frees on the inserting one,
+/// where glibc spent a sixth of the build in malloc and free (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Checks the figures and quotes of Markdown news drafts against a folder of
 /// sources. With no command, serves the Language Server Protocol on stdio.
 #[derive(Parser)]
@@ -62,7 +68,6 @@ fn init_logging() {
 
 fn main() -> ExitCode {
     init_logging();
-    factcheck_ls::cache::tune_allocator();
     let args = Args::parse();
     match args.command {
         None => factcheck_ls_serve(),
