@@ -808,6 +808,63 @@ fn words_payload(corpus: &Corpus, keys: &[SourceKey], at: u64) -> (Vec<u8>, Vec<
     u32s_payload(keys.iter().map(|&k| corpus.word_ids(k)), at)
 }
 
+/// Writes a record of u32 lists (words, keys) to `out`, at byte `at` of
+/// the file, without gathering its payload first: the same bytes as
+/// `record(.., &u32s_payload(lists, at + 9).0)`. At 100,000 sources the
+/// words and keys payloads were 390 MB of fresh memory, copied once more
+/// into the file. Returns the bytes written and where each list is.
+fn write_u32s_record<'a, W: Write>(
+    out: &mut W,
+    kind: Kind,
+    lists: impl Iterator<Item = &'a [u32]> + Clone,
+    at: u64,
+) -> std::io::Result<(u64, Vec<Place>)> {
+    let pad = ((4 - (at + 9 + 1) % 4) % 4) as usize;
+    let total: usize = lists.clone().map(<[u32]>::len).sum();
+    let len = u32::try_from(1 + pad + total * 4)
+        .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
+    let head_of_payload = [pad as u8, 0, 0, 0];
+    let head_of_payload = &head_of_payload[..1 + pad];
+    let mut scratch = Vec::new();
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(head_of_payload);
+    for list in lists.clone() {
+        crc.update(le_bytes(list, &mut scratch));
+    }
+    let mut head = [0u8; 9];
+    head[0] = kind as u8;
+    head[1..5].copy_from_slice(&len.to_le_bytes());
+    head[5..9].copy_from_slice(&crc.finalize().to_le_bytes());
+    out.write_all(&head)?;
+    out.write_all(head_of_payload)?;
+    let mut next = at + 9 + head_of_payload.len() as u64;
+    let mut places = Vec::new();
+    for list in lists {
+        places.push((next, list.len() as u32));
+        out.write_all(le_bytes(list, &mut scratch))?;
+        next += list.len() as u64 * 4;
+    }
+    Ok((9 + u64::from(len), places))
+}
+
+/// `list` as little-endian bytes: in place on a little-endian machine,
+/// through `scratch` otherwise.
+fn le_bytes<'a>(list: &'a [u32], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if cfg!(target_endian = "little") {
+        // SAFETY: a u32 slice is readable as bytes, four per u32, at the
+        // same address and for its whole length; u8 needs no alignment.
+        unsafe {
+            std::slice::from_raw_parts(list.as_ptr().cast::<u8>(), std::mem::size_of_val(list))
+        }
+    } else {
+        scratch.clear();
+        for v in list {
+            scratch.extend_from_slice(&v.to_le_bytes());
+        }
+        scratch
+    }
+}
+
 /// A keys record's payload: the lookup keys of these sources' figures.
 fn keys_payload(corpus: &Corpus, keys: &[SourceKey], at: u64) -> (Vec<u8>, Vec<(u64, u32)>) {
     u32s_payload(keys.iter().map(|&k| corpus.figure_keys(k)), at)
@@ -899,21 +956,24 @@ fn postings_record(corpus: &Corpus, keys: &[SourceKey]) -> Vec<u8> {
         counts[i] += counts[i - 1];
     }
     let total = counts[terms] as usize;
-    let mut positions = vec![0u32; total];
-    let mut next = counts.clone();
+    // The positions are written straight into the record's bytes, after
+    // the counts: a list of them first was 240 MB more at 100,000 sources.
+    let mut out = vec![0u8; (counts.len() + total) * 4];
+    let (head, positions) = out.split_at_mut(counts.len() * 4);
+    for (to, v) in head.chunks_exact_mut(4).zip(&counts) {
+        to.copy_from_slice(&v.to_le_bytes());
+    }
+    let mut next = counts;
     let mut base = 0u32;
     for &k in keys {
         let ids = corpus.word_ids(k);
         for (pos, &id) in ids.iter().enumerate() {
             let slot = &mut next[id as usize];
-            positions[*slot as usize] = base + pos as u32;
+            let at = *slot as usize * 4;
+            positions[at..at + 4].copy_from_slice(&(base + pos as u32).to_le_bytes());
             *slot += 1;
         }
         base += ids.len() as u32;
-    }
-    let mut out = Vec::with_capacity((counts.len() + total) * 4);
-    for v in counts.iter().chain(&positions) {
-        out.extend_from_slice(&v.to_le_bytes());
     }
     out
 }
@@ -1075,14 +1135,15 @@ impl Writer {
         lists: Option<std::thread::ScopedJoinHandle<'_, (Vec<u8>, Vec<u8>)>>,
         clock: std::time::Instant,
     ) -> std::io::Result<Written> {
-        let (words, ids) = words_payload(corpus, keys, self.written + 9);
         let words_at = self.written as usize + 9;
-        let words_range = words_at..words_at + words.len();
-        self.put(Kind::Words, &words)?;
-        drop(words);
-        let (figure_keys, keys_at) = keys_payload(corpus, keys, self.written + 9);
-        self.put(Kind::Keys, &figure_keys)?;
-        drop(figure_keys);
+        let words = keys.iter().map(|&k| corpus.word_ids(k));
+        let (n, ids) = write_u32s_record(&mut self.file, Kind::Words, words, self.written)?;
+        self.written += n;
+        let words_range = words_at..self.written as usize;
+        let figure_keys = keys.iter().map(|&k| corpus.figure_keys(k));
+        let (n, keys_at) =
+            write_u32s_record(&mut self.file, Kind::Keys, figure_keys, self.written)?;
+        self.written += n;
         let mut at = Vec::new();
         let mut entries = Vec::new();
         let lists_at = ids.into_iter().zip(keys_at);
@@ -1423,4 +1484,42 @@ fn decode_batch(
             Ok((stored, e.stamp))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_u32s_record_written_in_place_has_the_bytes_of_its_gathered_payload() {
+        let lists: Vec<Vec<u32>> = vec![
+            vec![7, 0, u32::MAX],
+            vec![],
+            vec![0x0102_0304],
+            (0..1000).collect(),
+        ];
+        for at in [0u64, 1, 2, 3, 28, 1 << 33] {
+            let iter = lists.iter().map(Vec::as_slice);
+            let mut streamed = Vec::new();
+            let (n, places) = write_u32s_record(&mut streamed, Kind::Words, iter.clone(), at)
+                .expect("writing to memory");
+            let (payload, gathered_places) = u32s_payload(iter, at + 9);
+            let mut gathered = Vec::new();
+            record(&mut gathered, Kind::Words, &payload);
+            assert_eq!(streamed, gathered, "at {at}");
+            assert_eq!(n, gathered.len() as u64);
+            assert_eq!(places, gathered_places);
+            // Each list lies 4-byte aligned in the file, where its place says.
+            for ((offset, count), list) in places.iter().zip(&lists) {
+                assert_eq!(offset % 4, 0);
+                let start = (offset - at) as usize;
+                let bytes = &streamed[start..start + *count as usize * 4];
+                let back: Vec<u32> = bytes
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+                    .collect();
+                assert_eq!(&back, list);
+            }
+        }
+    }
 }
