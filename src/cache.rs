@@ -406,7 +406,7 @@ pub fn load_into(
     if let Some(w) = writer.as_mut() {
         let c = shelf_read(shelf);
         let result = c.heads().try_for_each(|(k, head)| match blob_of(&c, k)? {
-            Some(b) => w.add(&head.path, &b),
+            Some(b) => w.add(&head.path, &b).map(drop),
             None => Ok(()),
         });
         drop(c);
@@ -420,9 +420,17 @@ pub fn load_into(
     let encoded = writer.is_some();
     let mut skipped = Vec::new();
     let mut batch: Vec<(crate::engine::source::Source, Option<Vec<u8>>)> = Vec::new();
-    let publish = |batch: &mut Vec<(crate::engine::source::Source, Option<Vec<u8>>)>| {
+    // Blob records written, mapped back, for the corpus to read its
+    // sources' encoded forms there once they are all inserted.
+    let mut written_chunks: Vec<WrittenChunk> = Vec::new();
+    let publish = |batch: &mut Vec<(crate::engine::source::Source, Option<Vec<u8>>)>,
+                   written: &mut Vec<WrittenChunk>| {
         let items = std::mem::take(batch);
-        // Parsed forms kept only as encoded are dropped outside the lock.
+        // A chunk holds only sources added before it was written, so all
+        // are inserted once this batch is.
+        let chunks = std::mem::take(written);
+        // Parsed forms kept only as encoded, and the copies of encoded
+        // forms now read from the file, are dropped outside the lock.
         let leftovers = shelf_update(shelf, |c| {
             let mut left = Vec::new();
             for (s, blob) in items {
@@ -436,7 +444,11 @@ pub fn load_into(
                     }
                 }
             }
-            left
+            let copies: Vec<Bytes> = chunks
+                .iter()
+                .flat_map(|w| c.point_blobs_at(&w.bytes, &w.sources))
+                .collect();
+            (left, copies)
         });
         drop(leftovers);
     };
@@ -458,14 +470,15 @@ pub fn load_into(
             match parsed {
                 Ok((s, stamp, blob)) => {
                     if let (Some(w), Some(b)) = (writer.as_mut(), &blob) {
-                        if let Err(e) = w.add(&s.path, b) {
-                            failed(e, &mut writer);
+                        match w.add(&s.path, b) {
+                            Ok(chunk) => written_chunks.extend(chunk),
+                            Err(e) => failed(e, &mut writer),
                         }
                     }
                     stamps.push((s.path.clone(), stamp));
                     batch.push((s, blob));
                     if batch.len() >= PUBLISH {
-                        publish(&mut batch);
+                        publish(&mut batch, &mut written_chunks);
                     }
                 }
                 Err(k) => {
@@ -476,7 +489,7 @@ pub fn load_into(
             progress(first + done, total);
         },
     );
-    publish(&mut batch);
+    publish(&mut batch, &mut written_chunks);
     drop(held);
     let n_parsed = stamps.len();
     let parsed_at = clock.elapsed();
@@ -996,6 +1009,17 @@ fn write_full(
     w.finish(dirs, corpus, stamps).map(|w| w.file)
 }
 
+/// Encoded sources just written in a blob record, mapped back from the
+/// file: the corpus then reads them there (`Corpus::point_blobs_at`) and
+/// frees its own copies. Before, a cold build of 100,000 sources held
+/// 1.2 GB of them until the whole file was written.
+struct WrittenChunk {
+    bytes: Bytes,
+    /// Each source's path, where its encoded form is in `bytes`, and its
+    /// crc32.
+    sources: Vec<(PathBuf, std::ops::Range<usize>, u32)>,
+}
+
 /// A whole index file being written: sources' encoded forms as they come,
 /// in records of about `CHUNK` bytes, then, once the corpus is complete,
 /// the vocabulary, the entries and the lists. Written to a temporary file
@@ -1008,6 +1032,10 @@ struct Writer {
     written: u64,
     /// Encoded sources gathered for the next blob record.
     chunk: Vec<u8>,
+    /// The sources in `chunk`, in order.
+    chunk_paths: Vec<PathBuf>,
+    /// The file opened again for reading, to map written records back.
+    read_back: Option<std::fs::File>,
     /// Where each source's encoded form is in the file, and its crc32.
     blobs: HashMap<PathBuf, (u64, u32, u32)>,
     finished: bool,
@@ -1035,6 +1063,8 @@ impl Writer {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
             written: 0,
             chunk: Vec::new(),
+            chunk_paths: Vec::new(),
+            read_back: None,
             blobs: HashMap::new(),
             finished: false,
         };
@@ -1062,29 +1092,77 @@ impl Writer {
         Ok(())
     }
 
-    /// Adds the encoded form of the source at `path`.
-    fn add(&mut self, path: &Path, blob: &[u8]) -> std::io::Result<()> {
+    /// Adds the encoded form of the source at `path`. When that first
+    /// writes the sources gathered before it, returns them as mapped back
+    /// from the file (see `WrittenChunk`).
+    fn add(&mut self, path: &Path, blob: &[u8]) -> std::io::Result<Option<WrittenChunk>> {
         let len = u32::try_from(blob.len())
             .map_err(|_| std::io::Error::other("a source over 4 GiB encoded"))?;
+        let mut written = None;
         if !self.chunk.is_empty() && self.chunk.len() + blob.len() > CHUNK {
-            self.flush_chunk()?;
+            written = self.flush_chunk(true)?;
         }
         let at = self.written + 9 + self.chunk.len() as u64;
         self.chunk.extend_from_slice(blob);
+        self.chunk_paths.push(path.to_path_buf());
         let crc = crc32fast::hash(blob);
         self.blobs.insert(path.to_path_buf(), (at, len, crc));
-        Ok(())
+        Ok(written)
     }
 
-    fn flush_chunk(&mut self) -> std::io::Result<()> {
+    /// Writes the gathered sources as a blob record and, with `map_back`,
+    /// returns them mapped back from the file.
+    fn flush_chunk(&mut self, map_back: bool) -> std::io::Result<Option<WrittenChunk>> {
         if self.chunk.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
+        let start = self.written + 9;
         let chunk = std::mem::take(&mut self.chunk);
         self.put(Kind::Blobs, &chunk)?;
+        let len = chunk.len();
         self.chunk = chunk;
         self.chunk.clear();
-        Ok(())
+        let paths = std::mem::take(&mut self.chunk_paths);
+        if !map_back {
+            return Ok(None);
+        }
+        match self.map_back(start, len) {
+            Ok(bytes) => {
+                let sources = paths
+                    .into_iter()
+                    .filter_map(|p| {
+                        let &(at, len, crc) = self.blobs.get(&p)?;
+                        let from = usize::try_from(at.checked_sub(start)?).ok()?;
+                        Some((p, from..from + len as usize, crc))
+                    })
+                    .collect();
+                Ok(Some(WrittenChunk { bytes, sources }))
+            }
+            Err(e) => {
+                // The sources stay in memory, as before.
+                tracing::debug!("cannot map written sources back from the index: {e}");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Bytes `start..start + len` of the file being written, mapped.
+    fn map_back(&mut self, start: u64, len: usize) -> std::io::Result<Bytes> {
+        self.file.flush()?;
+        let file = match &self.read_back {
+            Some(f) => f,
+            None => self.read_back.insert(std::fs::File::open(&self.tmp)?),
+        };
+        // SAFETY: the temporary file is this writer's own. What is mapped
+        // was written and flushed, and the file is only appended to; it is
+        // renamed or removed, never truncated, so the mapped bytes stay.
+        let map = unsafe {
+            memmap2::MmapOptions::new()
+                .offset(start)
+                .len(len)
+                .map(file)?
+        };
+        Ok(Arc::new(map))
     }
 
     /// Writes the rest for the sources of `stamps` (those added), renames
@@ -1097,7 +1175,7 @@ impl Writer {
         stamps: &[(PathBuf, Stamp)],
     ) -> std::io::Result<Written> {
         let clock = std::time::Instant::now();
-        self.flush_chunk()?;
+        self.flush_chunk(false)?;
         self.chunk = Vec::new();
         let words: Vec<&str> = corpus.vocab_from(0).iter().map(|t| t.as_str()).collect();
         self.put(Kind::Vocab, &encode(&words)?)?;
@@ -1520,6 +1598,41 @@ mod tests {
                     .collect();
                 assert_eq!(&back, list);
             }
+        }
+    }
+
+    #[test]
+    fn written_sources_are_mapped_back_from_the_file_being_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FOLDER).join("index-test.bin");
+        let mut w = Writer::start(&path, &[dir.path().to_path_buf()]).unwrap();
+        // Two sources fill a chunk; the third writes it.
+        let blobs: Vec<Vec<u8>> = (0..3u8)
+            .map(|i| {
+                (0..CHUNK / 2 - 7)
+                    .map(|j| (j as u8).wrapping_mul(31) ^ i)
+                    .collect()
+            })
+            .collect();
+        let names = ["a.md", "b.md", "c.md"].map(PathBuf::from);
+        assert!(w.add(&names[0], &blobs[0]).unwrap().is_none());
+        assert!(w.add(&names[1], &blobs[1]).unwrap().is_none());
+        let chunk = w
+            .add(&names[2], &blobs[2])
+            .unwrap()
+            .expect("a chunk was written");
+        let raw = (*chunk.bytes).as_ref();
+        assert_eq!(chunk.sources.len(), 2);
+        for ((name, range, crc), blob) in chunk.sources.iter().zip(&blobs) {
+            assert_eq!(&raw[range.clone()], &blob[..], "{}", name.display());
+            assert_eq!(*crc, crc32fast::hash(blob));
+        }
+        assert_eq!(chunk.sources[0].0, names[0]);
+        // The file holds each at the place its entry will give.
+        let file = std::fs::read(&w.tmp).unwrap();
+        for (name, blob) in names.iter().zip(&blobs).take(2) {
+            let (at, len, _) = w.blobs[name];
+            assert_eq!(&file[at as usize..at as usize + len as usize], &blob[..]);
         }
     }
 }

@@ -722,6 +722,48 @@ impl Corpus {
         (ids, keys)
     }
 
+    /// Points sources inserted with `insert_encoded` at their encoded form
+    /// in `bytes` (part of an index being written): `(path, range, crc32)`
+    /// each. A source is left as it is unless it still holds its own copy
+    /// with that crc32, which is checked again when it is next decoded
+    /// (see `take_damaged`). Returns the copies given up, for the caller
+    /// to free outside any lock.
+    pub fn point_blobs_at(
+        &mut self,
+        bytes: &Bytes,
+        at: &[(PathBuf, Range<usize>, u32)],
+    ) -> Vec<Bytes> {
+        let mut copies = Vec::new();
+        for (path, range, crc) in at {
+            let Some(&key) = self.by_path.get(path) else {
+                continue;
+            };
+            let Some(Some(slot)) = self.slots.get_mut(key) else {
+                continue;
+            };
+            let Some(blob) = slot.blob.as_mut() else {
+                continue;
+            };
+            // Only its own copy, of these very bytes (by their crc32): a
+            // source inserted again since holds others.
+            let fits = (**bytes).as_ref().get(range.clone()).is_some();
+            let same = || blob.raw().is_some_and(|raw| crc32fast::hash(raw) == *crc);
+            if blob.crc.is_some() || blob.range.len() != range.len() || !fits || !same() {
+                continue;
+            }
+            let old = std::mem::replace(
+                blob,
+                Blob {
+                    bytes: bytes.clone(),
+                    range: range.clone(),
+                    crc: Some(*crc),
+                },
+            );
+            copies.push(old.bytes);
+        }
+        copies
+    }
+
     /// Points these sources at their encoded form and word ids in `bytes`
     /// (an index just written) and forgets their parsed form, which is decoded again from
     /// there when read: what they were held in before can be freed.
@@ -1422,6 +1464,54 @@ mod tests {
         raw[at..at + 4].copy_from_slice(&7u32.to_le_bytes());
         assert!(!stored(at..at + 8).fits(&raw, 5, false, false));
         assert!(stored(at..at + 8).fits(&raw, 5, true, false));
+    }
+
+    #[test]
+    fn sources_are_pointed_at_their_written_copies_only_when_the_bytes_agree() {
+        let mut c = Corpus::new();
+        let paths: Vec<PathBuf> = (0..4)
+            .map(|i| PathBuf::from(format!("s/{i:03}.md")))
+            .collect();
+        let mut written = b"record head".to_vec();
+        let mut at = Vec::new();
+        for (i, p) in paths.iter().enumerate() {
+            let s = Source::parse(p, format!("Source {i} says \"about 1{i} offices\" opened."));
+            let blob = postcard::to_allocvec(&s).unwrap();
+            let range = written.len()..written.len() + blob.len();
+            at.push((p.clone(), range, crc32fast::hash(&blob)));
+            written.extend_from_slice(&blob);
+            c.insert_encoded(&s, Arc::new(blob));
+        }
+        // Source 2's copy in the file is damaged (its crc32 no longer says
+        // what the corpus holds), and source 3 is listed past the end.
+        at[2].2 ^= 1;
+        let end = written.len();
+        at[3].1 = end - 4..end + 10;
+        let before: Vec<Source> = (0..4).map(|k| c.get(k).unwrap().clone()).collect();
+        let file: Bytes = Arc::new(written);
+        let given_up = c.point_blobs_at(&file, &at);
+        assert_eq!(given_up.len(), 2);
+        let in_file = |c: &Corpus, k: usize| {
+            let blob = c.slots[k].as_ref().unwrap().blob.as_ref().unwrap();
+            Arc::ptr_eq(&blob.bytes, &file).then(|| blob.range.clone())
+        };
+        assert_eq!(in_file(&c, 0), Some(at[0].1.clone()));
+        assert_eq!(in_file(&c, 1), Some(at[1].1.clone()));
+        assert_eq!((in_file(&c, 2), in_file(&c, 3)), (None, None));
+        // Pointed again, nothing moves: they read the file already.
+        assert!(c.point_blobs_at(&file, &at).is_empty());
+        // Decoded from the file, the sources are what they were.
+        for s in c.slots.iter_mut().flatten() {
+            s.source.take();
+        }
+        for (k, b) in before.iter().enumerate() {
+            let s = c.get(k).unwrap();
+            assert_eq!(
+                (&s.text, &s.figures, &s.quotes),
+                (&b.text, &b.figures, &b.quotes)
+            );
+        }
+        assert!(c.take_damaged().is_empty());
     }
 
     #[test]
