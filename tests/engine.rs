@@ -459,9 +459,17 @@ fn a_source_lexed_once_reads_the_same_figures_quotes_and_words_as_each_sentence_
         for b in &prose.blocks {
             text::lex_into(&prose.masked, b.clone(), &mut tokens);
         }
+        let mut buf = String::new();
+        let entries: Vec<Option<text::WordEntry>> = tokens
+            .iter()
+            .map(|t| {
+                t.is_word()
+                    .then(|| text::word_entry(t.text(&prose.masked), &mut buf))
+            })
+            .collect();
         let alone = figure::extract(&prose.masked, &sentences);
         assert_eq!(
-            figure::extract_lexed(&prose.masked, &sentences, &tokens),
+            figure::extract_lexed(&prose.masked, &sentences, &tokens, &entries),
             alone,
             "{}",
             path.display()
@@ -477,7 +485,14 @@ fn a_source_lexed_once_reads_the_same_figures_quotes_and_words_as_each_sentence_
         );
         speakers += quotes.iter().filter(|q| q.speaker.is_some()).count();
         let mut spans = Vec::new();
-        quote::word_terms(&prose.masked, &tokens, |_, r| spans.push(r));
+        let mut terms = Vec::new();
+        quote::word_terms(&prose.masked, &tokens, |w, r| {
+            terms.push(w);
+            spans.push(r)
+        });
+        let mut terms_of = Vec::new();
+        quote::word_terms_of(&prose.masked, &tokens, &entries, |w, _| terms_of.push(w));
+        assert_eq!(terms_of, terms, "{}", path.display());
         let per_block: Vec<_> = prose
             .blocks
             .iter()

@@ -549,12 +549,23 @@ pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
 /// As `extract`, for sentences whose tokens are all in `tokens` (in order,
 /// as `lex` gives them for the blocks holding the sentences): a source's
 /// text is lexed once for its words and its figures.
-pub fn extract_lexed(text: &str, sentences: &[Range<usize>], tokens: &[Token]) -> Vec<Figure> {
+/// `entries` are the tokens' `text::word_entry` (`None` for numbers and
+/// punctuation), one per token.
+pub fn extract_lexed(
+    text: &str,
+    sentences: &[Range<usize>],
+    tokens: &[Token],
+    entries: &[Option<text::WordEntry>],
+) -> Vec<Figure> {
     let mut out = Vec::new();
     for r in sentences {
         let from = tokens.partition_point(|t| t.start < r.start);
         let to = from + tokens[from..].partition_point(|t| t.start < r.end);
-        extract_sentence(text, r.clone(), Some(&tokens[from..to]), &mut out);
+        let lexed = entries
+            .get(from..to)
+            .filter(|_| entries.len() == tokens.len())
+            .map(|e| (&tokens[from..to], e));
+        extract_sentence(text, r.clone(), lexed, &mut out);
     }
     out
 }
@@ -562,7 +573,7 @@ pub fn extract_lexed(text: &str, sentences: &[Range<usize>], tokens: &[Token]) -
 fn extract_sentence(
     text: &str,
     range: Range<usize>,
-    lexed: Option<&[Token]>,
+    lexed: Option<(&[Token], &[Option<text::WordEntry>])>,
     out: &mut Vec<Figure>,
 ) {
     // Most sentences have no figure: look for a digit or a number word
@@ -595,25 +606,41 @@ fn extract_sentence(
     if !maybe {
         return;
     }
-    let toks = match lexed {
-        Some(t) => std::borrow::Cow::Borrowed(t),
-        None => std::borrow::Cow::Owned(lex(text, range.clone())),
+    let (toks, entries) = match lexed {
+        Some((t, e)) => (std::borrow::Cow::Borrowed(t), std::borrow::Cow::Borrowed(e)),
+        None => {
+            let toks = lex(text, range.clone());
+            let mut buf = String::new();
+            let entries = toks
+                .iter()
+                .map(|t| {
+                    t.is_word()
+                        .then(|| text::word_entry(t.text(text), &mut buf))
+                })
+                .collect();
+            (
+                std::borrow::Cow::Owned(toks),
+                std::borrow::Cow::Owned(entries),
+            )
+        }
     };
     let mut words = Words {
         buf: String::with_capacity(range.len()),
         spans: Vec::with_capacity(toks.len()),
     };
     let mut context = Vec::new();
-    for t in toks.iter() {
+    for (t, e) in toks.iter().zip(entries.iter()) {
         let a = words.buf.len();
-        if t.is_word() {
-            text::push_normalized(t.text(text), &mut words.buf);
+        if let (true, Some(e)) = (t.is_word(), e) {
+            words.buf.push_str(e.term.as_str());
+            if t.kind == (TokenKind::Word { mixed: false }) {
+                if let Some(c) = e.content.filter(|c| !context.contains(c)) {
+                    context.push(c);
+                }
+            }
         }
         let b = words.buf.len();
         words.spans.push((a as u32, b as u32));
-        if t.kind == (TokenKind::Word { mixed: false }) {
-            text::add_content_stem(&words.buf[a..b], &mut context);
-        }
     }
     let s = Sentence {
         text,

@@ -838,14 +838,37 @@ pub fn word_terms(text: &str, tokens: &[Token], mut each: impl FnMut(Term, Range
     for t in tokens {
         match t.kind {
             TokenKind::Word { .. } => each(word_term(t.text(text), &mut buf), t.start..t.end),
-            TokenKind::Number(_) => {
-                buf.clear();
-                buf.extend(t.text(text).chars().filter(|&c| c != ','));
-                each(text::intern(&buf), t.start..t.end)
-            }
+            TokenKind::Number(_) => each(number_term(t.text(text), &mut buf), t.start..t.end),
             TokenKind::Punct(_) => {}
         }
     }
+}
+
+/// As `word_terms`, with each word token's `text::word_entry` given (one
+/// per token), so that no word is looked up again.
+pub fn word_terms_of(
+    text: &str,
+    tokens: &[Token],
+    entries: &[Option<text::WordEntry>],
+    mut each: impl FnMut(Term, Range<usize>),
+) {
+    let mut buf = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let term = match (&t.kind, entries.get(i).copied().flatten()) {
+            (TokenKind::Word { .. }, Some(e)) => e.term,
+            (TokenKind::Word { .. }, None) => word_term(t.text(text), &mut buf),
+            (TokenKind::Number(_), _) => number_term(t.text(text), &mut buf),
+            (TokenKind::Punct(_), _) => continue,
+        };
+        each(term, t.start..t.end);
+    }
+}
+
+/// A number as the word lists hold it: its digits, without commas.
+fn number_term(n: &str, buf: &mut String) -> Term {
+    buf.clear();
+    buf.extend(n.chars().filter(|&c| c != ','));
+    text::intern(buf)
 }
 
 /// Splits a draft quote into segments at ellipses and editorial brackets.

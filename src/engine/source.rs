@@ -78,12 +78,21 @@ impl Source {
         for r in &blocks {
             text::lex_into(&prose, r.clone(), &mut tokens);
         }
-        let figures = figure::extract_lexed(&prose, &sentences, &tokens);
+        // Each word is looked up once, for the word list and the figures.
+        let mut buf = String::new();
+        let entries: Vec<Option<text::WordEntry>> = tokens
+            .iter()
+            .map(|t| {
+                t.is_word()
+                    .then(|| text::word_entry(t.text(&prose), &mut buf))
+            })
+            .collect();
+        let figures = figure::extract_lexed(&prose, &sentences, &tokens, &entries);
         let quotes = quote::extract_lexed(&prose, &blocks, &sentences, Some(&tokens));
         // News prose averages about six bytes a word.
         let mut words = Vec::with_capacity(prose.len() / 6);
         let mut word_spans = Vec::with_capacity(prose.len() / 6);
-        quote::word_terms(&prose, &tokens, |w, span| {
+        quote::word_terms_of(&prose, &tokens, &entries, |w, span| {
             words.push(w);
             word_spans.push((span.start as u32, span.end as u32));
         });
