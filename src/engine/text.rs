@@ -637,7 +637,34 @@ fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Ve
     let mut i = 0;
     // The first character from byte `from` that is not a space, or is a newline.
     let next_non_space = |from: usize| s[from..].chars().find(|c| !c.is_whitespace() || *c == '\n');
-    while let Some(c) = char_at(s, i) {
+    // Only line breaks and terminal punctuation end a sentence. All are
+    // ASCII, and no byte of a longer UTF-8 character is ASCII, so the next
+    // one is found with memchr (the next line break and the next mark,
+    // each looked for again once passed) instead of a character at a time.
+    let bytes = s.as_bytes();
+    let find = |from: usize, line: bool| {
+        let rest = bytes.get(from..)?;
+        let k = if line {
+            memchr::memchr(b'\n', rest)
+        } else {
+            memchr::memchr3(b'.', b'!', b'?', rest)
+        };
+        k.map(|k| from + k)
+    };
+    let (mut line, mut mark) = (find(0, true), find(0, false));
+    loop {
+        if line.is_some_and(|at| at < i) {
+            line = find(i, true);
+        }
+        if mark.is_some_and(|at| at < i) {
+            mark = find(i, false);
+        }
+        i = match (line, mark) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let c = bytes[i] as char;
         if c == '\n' {
             // A blank line always ends a sentence.
             let blank = s[i + 1..]
@@ -662,34 +689,30 @@ fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Ve
             i += 1;
             continue;
         }
-        if matches!(c, '.' | '!' | '?') {
-            // Swallow runs of terminal punctuation and closing quotes.
-            let mut j = i + 1;
-            while let Some(n) =
-                char_at(s, j).filter(|&n| matches!(n, '.' | '!' | '?') || is_closer(n))
-            {
-                j += n.len_utf8();
-            }
-            if !char_at(s, j).is_none_or(char::is_whitespace) {
-                i = j;
-                continue;
-            }
-            let next_starts = match next_non_space(j) {
-                None | Some('\n') => true,
-                Some(n) => starts_sentence(n),
-            };
-            if c == '.' && j == i + 1 && is_abbreviation(s, i) {
-                i = j;
-                continue;
-            }
-            if next_starts {
-                push_trimmed(text, block.start + start..block.start + j, out);
-                start = j;
-            }
+        // A '.', '!' or '?': swallow runs of terminal punctuation and
+        // closing quotes.
+        let mut j = i + 1;
+        while let Some(n) = char_at(s, j).filter(|&n| matches!(n, '.' | '!' | '?') || is_closer(n))
+        {
+            j += n.len_utf8();
+        }
+        if !char_at(s, j).is_none_or(char::is_whitespace) {
             i = j;
             continue;
         }
-        i += c.len_utf8();
+        let next_starts = match next_non_space(j) {
+            None | Some('\n') => true,
+            Some(n) => starts_sentence(n),
+        };
+        if c == '.' && j == i + 1 && is_abbreviation(s, i) {
+            i = j;
+            continue;
+        }
+        if next_starts {
+            push_trimmed(text, block.start + start..block.start + j, out);
+            start = j;
+        }
+        i = j;
     }
     push_trimmed(text, block.start + start..block.end, out);
 }
