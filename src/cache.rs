@@ -423,12 +423,17 @@ pub fn load_into(
     // Blob records written, mapped back, for the corpus to read its
     // sources' encoded forms there once they are all inserted.
     let mut written_chunks: Vec<WrittenChunk> = Vec::new();
+    // Those the corpus was pointed at: if the file is not finished after
+    // all, its sources are copied back out (below).
+    let mut read_from_file: Vec<Bytes> = Vec::new();
     let publish = |batch: &mut Vec<(crate::engine::source::Source, Option<Vec<u8>>)>,
-                   written: &mut Vec<WrittenChunk>| {
+                   written: &mut Vec<WrittenChunk>,
+                   applied: &mut Vec<Bytes>| {
         let items = std::mem::take(batch);
         // A chunk holds only sources added before it was written, so all
         // are inserted once this batch is.
         let chunks = std::mem::take(written);
+        applied.extend(chunks.iter().map(|w| w.bytes.clone()));
         // Parsed forms kept only as encoded, and the copies of encoded
         // forms now read from the file, are dropped outside the lock.
         let leftovers = shelf_update(shelf, |c| {
@@ -478,7 +483,7 @@ pub fn load_into(
                     stamps.push((s.path.clone(), stamp));
                     batch.push((s, blob));
                     if batch.len() >= PUBLISH {
-                        publish(&mut batch, &mut written_chunks);
+                        publish(&mut batch, &mut written_chunks, &mut read_from_file);
                     }
                 }
                 Err(k) => {
@@ -489,7 +494,7 @@ pub fn load_into(
             progress(first + done, total);
         },
     );
-    publish(&mut batch, &mut written_chunks);
+    publish(&mut batch, &mut written_chunks, &mut read_from_file);
     drop(held);
     let n_parsed = stamps.len();
     let parsed_at = clock.elapsed();
@@ -519,6 +524,14 @@ pub fn load_into(
         }
         _ => None,
     };
+    let finished = whole && index.is_some();
+    if !finished && !read_from_file.is_empty() {
+        // The file was not finished (a full disk, say) and has been
+        // removed: sources read from it would keep its space taken.
+        let copied = shelf_update(shelf, |c| c.own_blobs_in(&read_from_file));
+        tracing::info!("{copied} sources copied back from an index that was not finished");
+    }
+    drop(read_from_file);
     if n_parsed > 0 {
         // What parsing and writing left freed goes back to the system.
         drop((files, to_parse, stamps, dropped));
@@ -529,7 +542,7 @@ pub fn load_into(
         reused: first - parsed_instead,
         parsed: n_parsed,
         rebuilt,
-        written_whole: whole && index.is_some(),
+        written_whole: finished,
         index,
     })
 }
@@ -637,41 +650,55 @@ fn give_back_freed_memory() {
 
 /// From this many files to parse on, freed pages are held (see
 /// `FreedPagesHeld`). At 10,000 sources holding them made no difference
-/// in time and left about 30 MB more resident after the build (pages of
-/// the parsing threads, which have ended, are not handed back by the
-/// final collection); at 100,000 it saved about a tenth of the build.
+/// in time and left about 30 MB more resident after the build; at 100,000
+/// it saved about a tenth of the build.
 const HOLD_FREED_PAGES_FROM: usize = 20_000;
 
 /// While held, mimalloc keeps the pages freed during a bulk build for reuse
 /// instead of handing them back to the system a second later. Handed back,
 /// the same memory is faulted in again at once, and with transparent huge
 /// pages each fault zeroes 2 MiB: that was about a tenth of a cold build of
-/// 100,000 sources. When dropped, the usual delay is restored and what is
-/// free goes back (`give_back_freed_memory`). mimalloc's options are
-/// global: a build in the server holds pages for its other threads too,
-/// for as long as the build runs.
-struct FreedPagesHeld(std::ffi::c_long);
+/// 100,000 sources. The purge delay is set to "never". Pages freed under
+/// it are not marked for purging, so they stay with the process (for its
+/// later allocations) after the hold: 10–30 MB after a build. An hour's
+/// delay instead would let the final collection hand them back, but in a
+/// build of 100,000 it raised the peak from 2.8 to 4.0 GB (pages marked
+/// for purging are not reused). mimalloc's options are global: holds taken
+/// at once (two workspaces loading in the server) are counted, and the
+/// delay is restored when the last one ends.
+struct FreedPagesHeld;
 
 /// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (libmimalloc-sys
 /// 0.1.49, pinned, does not name it).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// Holds taken, and the purge delay before the first.
+static HOLDS: std::sync::Mutex<(usize, std::ffi::c_long)> = std::sync::Mutex::new((0, 0));
+
 impl FreedPagesHeld {
     fn start() -> FreedPagesHeld {
-        // SAFETY: reading and setting an option of the allocator.
-        unsafe {
-            let before = libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY);
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-            FreedPagesHeld(before)
+        let mut holds = HOLDS.lock().unwrap_or_else(|e| e.into_inner());
+        if holds.0 == 0 {
+            // SAFETY: reading and setting an option of the allocator.
+            unsafe {
+                holds.1 = libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY);
+                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+            }
         }
+        holds.0 += 1;
+        FreedPagesHeld
     }
 }
 
 impl Drop for FreedPagesHeld {
     fn drop(&mut self) {
-        // SAFETY: as in `start`.
-        unsafe {
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, self.0);
+        let mut holds = HOLDS.lock().unwrap_or_else(|e| e.into_inner());
+        holds.0 -= 1;
+        if holds.0 == 0 {
+            // SAFETY: as in `start`.
+            unsafe {
+                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, holds.1);
+            }
         }
     }
 }
@@ -1037,8 +1064,8 @@ struct Writer {
     chunk: Vec<u8>,
     /// The sources in `chunk`, in order.
     chunk_paths: Vec<PathBuf>,
-    /// The file opened again for reading, to map written records back.
-    read_back: Option<std::fs::File>,
+    /// The same file, to map written records back.
+    read_back: std::fs::File,
     /// Where each source's encoded form is in the file, and its crc32.
     blobs: HashMap<PathBuf, (u64, u32, u32)>,
     finished: bool,
@@ -1059,7 +1086,15 @@ impl Writer {
             std::process::id(),
             WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
-        let file = std::fs::File::create(&tmp)?;
+        // Readable too: written records are mapped back from this same
+        // file (see `map_back`), not from whatever the path names later.
+        let file = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        let read_back = file.try_clone()?;
         let mut w = Writer {
             path: path.to_path_buf(),
             tmp,
@@ -1067,7 +1102,7 @@ impl Writer {
             written: 0,
             chunk: Vec::new(),
             chunk_paths: Vec::new(),
-            read_back: None,
+            read_back,
             blobs: HashMap::new(),
             finished: false,
         };
@@ -1152,10 +1187,6 @@ impl Writer {
     /// Bytes `start..start + len` of the file being written, mapped.
     fn map_back(&mut self, start: u64, len: usize) -> std::io::Result<Bytes> {
         self.file.flush()?;
-        let file = match &self.read_back {
-            Some(f) => f,
-            None => self.read_back.insert(std::fs::File::open(&self.tmp)?),
-        };
         // SAFETY: the temporary file is this writer's own. What is mapped
         // was written and flushed, and the file is only appended to; it is
         // renamed or removed, never truncated, so the mapped bytes stay.
@@ -1163,7 +1194,7 @@ impl Writer {
             memmap2::MmapOptions::new()
                 .offset(start)
                 .len(len)
-                .map(file)?
+                .map(&self.read_back)?
         };
         Ok(Arc::new(map))
     }

@@ -725,9 +725,9 @@ impl Corpus {
     /// Points sources inserted with `insert_encoded` at their encoded form
     /// in `bytes` (part of an index being written): `(path, range, crc32)`
     /// each. A source is left as it is unless it still holds its own copy
-    /// with that crc32, which is checked again when it is next decoded
-    /// (see `take_damaged`). Returns the copies given up, for the caller
-    /// to free outside any lock.
+    /// with that crc32, which is checked against `bytes` when it is next
+    /// decoded (see `take_damaged`). Returns the copies given up, for the
+    /// caller to free outside any lock.
     pub fn point_blobs_at(
         &mut self,
         bytes: &Bytes,
@@ -745,7 +745,10 @@ impl Corpus {
                 continue;
             };
             // Only its own copy, of these very bytes (by their crc32): a
-            // source inserted again since holds others.
+            // source inserted again since holds others. The file's bytes
+            // are not read here (that would make 1.2 GB of it resident at
+            // 100,000 sources); they are checked against the crc32 when
+            // the source is decoded.
             let fits = (**bytes).as_ref().get(range.clone()).is_some();
             let same = || blob.raw().is_some_and(|raw| crc32fast::hash(raw) == *crc);
             if blob.crc.is_some() || blob.range.len() != range.len() || !fits || !same() {
@@ -762,6 +765,26 @@ impl Corpus {
             copies.push(old.bytes);
         }
         copies
+    }
+
+    /// Copies the encoded form of every source that reads it from one of
+    /// `maps` into memory of its own (the maps can then go). Returns how
+    /// many were copied.
+    pub fn own_blobs_in(&mut self, maps: &[Bytes]) -> usize {
+        let mut copied = 0;
+        for slot in self.slots.iter_mut().flatten() {
+            let Some(blob) = slot.blob.as_mut() else {
+                continue;
+            };
+            if !maps.iter().any(|m| Arc::ptr_eq(m, &blob.bytes)) {
+                continue;
+            }
+            let own: Vec<u8> = blob.raw().map(<[u8]>::to_vec).unwrap_or_default();
+            blob.range = 0..own.len();
+            blob.bytes = Arc::new(own);
+            copied += 1;
+        }
+        copied
     }
 
     /// Points these sources at their encoded form and word ids in `bytes`
@@ -1482,8 +1505,8 @@ mod tests {
             written.extend_from_slice(&blob);
             c.insert_encoded(&s, Arc::new(blob));
         }
-        // Source 2's copy in the file is damaged (its crc32 no longer says
-        // what the corpus holds), and source 3 is listed past the end.
+        // Source 2 is listed with another crc32 than its copy's (as a
+        // source inserted again would be), and source 3 past the end.
         at[2].2 ^= 1;
         let end = written.len();
         at[3].1 = end - 4..end + 10;
@@ -1510,6 +1533,18 @@ mod tests {
                 (&s.text, &s.figures, &s.quotes),
                 (&b.text, &b.figures, &b.quotes)
             );
+        }
+        assert!(c.take_damaged().is_empty());
+        // Copied back out (the file was not finished), they read the same
+        // and hold nothing of the file.
+        assert_eq!(c.own_blobs_in(std::slice::from_ref(&file)), 2);
+        assert_eq!((in_file(&c, 0), in_file(&c, 1)), (None, None));
+        assert_eq!(Arc::strong_count(&file), 1);
+        for s in c.slots.iter_mut().flatten() {
+            s.source.take();
+        }
+        for (k, b) in before.iter().enumerate() {
+            assert_eq!(c.get(k).unwrap().figures, b.figures);
         }
         assert!(c.take_damaged().is_empty());
     }

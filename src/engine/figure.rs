@@ -629,8 +629,14 @@ fn extract_sentence(
         spans: Vec::with_capacity(toks.len()),
     };
     let mut context = Vec::new();
+    let mut spare = String::new();
     for (t, e) in toks.iter().zip(entries.iter()) {
         let a = words.buf.len();
+        // A word without its entry (a caller's gap) is looked up here.
+        let e = e.or_else(|| {
+            t.is_word()
+                .then(|| text::word_entry(t.text(text), &mut spare))
+        });
         if let (true, Some(e)) = (t.is_word(), e) {
             words.buf.push_str(e.term.as_str());
             if t.kind == (TokenKind::Word { mixed: false }) {
