@@ -550,7 +550,7 @@ pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
 /// as `lex` gives them for the blocks holding the sentences): a source's
 /// text is lexed once for its words and its figures.
 /// `entries` are the tokens' `text::word_entry` (`None` for numbers and
-/// punctuation), one per token.
+/// punctuation), one per token; a word without one is looked up.
 pub fn extract_lexed(
     text: &str,
     sentences: &[Range<usize>],
@@ -561,11 +561,12 @@ pub fn extract_lexed(
     for r in sentences {
         let from = tokens.partition_point(|t| t.start < r.start);
         let to = from + tokens[from..].partition_point(|t| t.start < r.end);
-        let lexed = entries
+        // Entries that do not match the tokens are looked up again.
+        let e = entries
             .get(from..to)
-            .filter(|_| entries.len() == tokens.len())
-            .map(|e| (&tokens[from..to], e));
-        extract_sentence(text, r.clone(), lexed, &mut out);
+            .filter(|_| entries.len() == tokens.len());
+        let lexed = (&tokens[from..to], e.unwrap_or_default());
+        extract_sentence(text, r.clone(), Some(lexed), &mut out);
     }
     out
 }
@@ -607,37 +608,24 @@ fn extract_sentence(
         return;
     }
     let (toks, entries) = match lexed {
-        Some((t, e)) => (std::borrow::Cow::Borrowed(t), std::borrow::Cow::Borrowed(e)),
-        None => {
-            let toks = lex(text, range.clone());
-            let mut buf = String::new();
-            let entries = toks
-                .iter()
-                .map(|t| {
-                    t.is_word()
-                        .then(|| text::word_entry(t.text(text), &mut buf))
-                })
-                .collect();
-            (
-                std::borrow::Cow::Owned(toks),
-                std::borrow::Cow::Owned(entries),
-            )
-        }
+        Some((t, e)) => (std::borrow::Cow::Borrowed(t), e),
+        None => (std::borrow::Cow::Owned(lex(text, range.clone())), &[][..]),
     };
     let mut words = Words {
         buf: String::with_capacity(range.len()),
         spans: Vec::with_capacity(toks.len()),
     };
     let mut context = Vec::new();
-    let mut spare = String::new();
-    for (t, e) in toks.iter().zip(entries.iter()) {
+    let mut buf = String::new();
+    for (i, t) in toks.iter().enumerate() {
         let a = words.buf.len();
-        // A word without its entry (a caller's gap) is looked up here.
-        let e = e.or_else(|| {
-            t.is_word()
-                .then(|| text::word_entry(t.text(text), &mut spare))
-        });
-        if let (true, Some(e)) = (t.is_word(), e) {
+        if t.is_word() {
+            // Given with the tokens, or looked up here.
+            let e = entries
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or_else(|| text::word_entry(t.text(text), &mut buf));
             words.buf.push_str(e.term.as_str());
             if t.kind == (TokenKind::Word { mixed: false }) {
                 if let Some(c) = e.content.filter(|c| !context.contains(c)) {

@@ -833,19 +833,13 @@ pub fn words(text: &str, range: Range<usize>) -> Vec<QuoteWord> {
 }
 
 /// The words of `range` as `words` gives them, interned, with their spans.
-pub fn word_terms(text: &str, tokens: &[Token], mut each: impl FnMut(Term, Range<usize>)) {
-    let mut buf = String::new();
-    for t in tokens {
-        match t.kind {
-            TokenKind::Word { .. } => each(word_term(t.text(text), &mut buf), t.start..t.end),
-            TokenKind::Number(_) => each(number_term(t.text(text), &mut buf), t.start..t.end),
-            TokenKind::Punct(_) => {}
-        }
-    }
+pub fn word_terms(text: &str, tokens: &[Token], each: impl FnMut(Term, Range<usize>)) {
+    word_terms_of(text, tokens, &[], each)
 }
 
 /// As `word_terms`, with each word token's `text::word_entry` given (one
-/// per token), so that no word is looked up again.
+/// per token), so that no word is looked up again; a word without one is
+/// looked up.
 pub fn word_terms_of(
     text: &str,
     tokens: &[Token],

@@ -205,8 +205,8 @@ fn number_value(digits: &[u8]) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// A word as written, interned as `word_term` gives it, with the stem
-/// `add_content_stem` takes from it if it is a content word.
+/// A word as written, interned as `word_term` gives it, with its stem if
+/// it is a content word (what a figure's context holds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WordEntry {
     pub term: Term,
@@ -565,21 +565,6 @@ pub fn is_stopword(w: &str) -> bool {
     static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| STOP.iter().copied().collect())
         .contains(w)
-}
-
-/// Adds the stem of normalised word `w` to `out` if it is a content word
-/// (not a stop word, two letters or more) not there yet.
-pub fn add_content_stem(w: &str, out: &mut Vec<Term>) {
-    // One lookup in a thread's own table instead of a stop word lookup and
-    // a stem lookup: every word of a sentence with a figure comes here.
-    thread_local! {
-        static CONTENT: std::cell::RefCell<ShortTable<Option<Term>>> = Default::default();
-    }
-    if let Some(s) = CONTENT.with_borrow_mut(|seen| seen.get_or(w, || content_stem(w))) {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
 }
 
 const ABBREVIATIONS: &[&str] = &[
