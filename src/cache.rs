@@ -524,6 +524,12 @@ pub fn load_into(
         }
         _ => None,
     };
+    if shelf_read(shelf).pending() > 0 {
+        // The lists written with the index were not adopted: the sources
+        // parsed for it are listed here instead.
+        let listed = shelf_update(shelf, Corpus::list_pending);
+        tracing::info!("{listed} sources listed in memory: the index's lists were not taken");
+    }
     let finished = whole && index.is_some();
     if !finished && !read_from_file.is_empty() {
         // The file was not finished (a full disk, say) and has been
@@ -1228,10 +1234,14 @@ impl Writer {
         let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
         let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
         std::thread::scope(|scope| {
-            // The lookup lists are built on another core while the words
-            // and entries are built and written here.
+            // The lookup lists are built on the other core while the words
+            // and entries are written here, and the positions are written
+            // while the figure lists are still being built.
             let lists = (total < u32::MAX as usize / 4).then(|| {
-                scope.spawn(|| (postings_record(corpus, &keys), corpus.figure_lists(&keys)))
+                (
+                    scope.spawn(|| postings_record(corpus, &keys)),
+                    scope.spawn(|| corpus.figure_lists(&keys)),
+                )
             });
             self.finish_records(dirs, corpus, found, &keys, lists, clock)
         })
@@ -1244,7 +1254,7 @@ impl Writer {
         corpus: &Corpus,
         found: Vec<(SourceKey, Stamp, (u64, u32, u32))>,
         keys: &[SourceKey],
-        lists: Option<std::thread::ScopedJoinHandle<'_, (Vec<u8>, Vec<u8>)>>,
+        lists: Option<(Building<'_>, Building<'_>)>,
         clock: std::time::Instant,
     ) -> std::io::Result<Written> {
         let words_at = self.written as usize + 9;
@@ -1274,15 +1284,16 @@ impl Writer {
             self.put(Kind::Sources, &encode(batch)?)?;
         }
         let mut saved_lists = None;
-        if let Some(handle) = lists {
-            let (positions, figures) = handle
-                .join()
-                .map_err(|_| std::io::Error::other("building the lookup lists failed"))?;
+        if let Some((positions, figures)) = lists {
+            let failed = |_| std::io::Error::other("building the lookup lists failed");
+            let positions = positions.join().map_err(failed)?;
             let p = self.written as usize + 9;
-            let f = p + positions.len() + 9;
-            saved_lists = Some((p..p + positions.len(), f..f + figures.len()));
             self.put(Kind::Postings, &positions)?;
+            drop(positions);
+            let figures = figures.join().map_err(failed)?;
+            let f = self.written as usize + 9;
             self.put(Kind::Figures, &figures)?;
+            saved_lists = Some((p..f - 9, f..f + figures.len()));
         }
         self.file.flush()?;
         std::fs::rename(&self.tmp, &self.path)?;
@@ -1309,6 +1320,9 @@ impl Writer {
         })
     }
 }
+
+/// A lookup list's record being built on another thread.
+type Building<'scope> = std::thread::ScopedJoinHandle<'scope, Vec<u8>>;
 
 /// Where the saved word positions and figure lists are in an index file.
 type Lists = (std::ops::Range<usize>, std::ops::Range<usize>);

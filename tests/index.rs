@@ -350,10 +350,12 @@ fn a_damaged_source_is_found_when_read_and_parsed_again() {
     assert!(after.corpus.take_damaged().is_empty());
 }
 
-/// Counts the corpus at each change a load makes.
+/// Counts the corpus, and its sources not yet listed for lookups, at each
+/// change a load makes.
 struct Watched {
     corpus: std::sync::RwLock<Corpus>,
     sizes: std::sync::Mutex<Vec<usize>>,
+    pending: std::sync::Mutex<Vec<usize>>,
 }
 
 impl cache::Shelf for Watched {
@@ -362,8 +364,9 @@ impl cache::Shelf for Watched {
     }
 
     fn changed(&self) {
-        let n = self.corpus.read().unwrap().len();
-        self.sizes.lock().unwrap().push(n);
+        let c = self.corpus.read().unwrap();
+        self.sizes.lock().unwrap().push(c.len());
+        self.pending.lock().unwrap().push(c.pending());
     }
 }
 
@@ -399,12 +402,16 @@ fn a_load_shows_sources_batch_by_batch_and_the_index_first() {
     let shelf = Watched {
         corpus: Default::default(),
         sizes: Default::default(),
+        pending: Default::default(),
     };
     let report = load(&shelf);
     assert_eq!((report.reused, report.parsed), (0, 600));
     // Empty (nothing saved), two full batches and the rest, then the
     // sources pointed at the index just written.
     assert_eq!(*shelf.sizes.lock().unwrap(), [0, 256, 512, 600, 600]);
+    // A whole build lists nothing as it goes: the lists it writes to the
+    // index are taken once it is written.
+    assert_eq!(*shelf.pending.lock().unwrap(), [0, 256, 512, 600, 0]);
     let corpus = shelf.corpus.read().unwrap();
     let draft = format!(
         "The library holds 48 {}. The library holds 70 {}.\n",
@@ -426,10 +433,12 @@ fn a_load_shows_sources_batch_by_batch_and_the_index_first() {
     let shelf = Watched {
         corpus: Default::default(),
         sizes: Default::default(),
+        pending: Default::default(),
     };
     let report = load(&shelf);
     assert_eq!((report.reused, report.parsed), (599, 1));
     assert_eq!(*shelf.sizes.lock().unwrap(), [599, 600]);
+    assert_eq!(*shelf.pending.lock().unwrap(), [0, 0]);
     assert!(render(&draft, &shelf.corpus.read().unwrap()).is_empty());
     // A small corpus appends the change.
     assert!(!report.written_whole);
@@ -458,6 +467,17 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
         changed.report.written_whole,
         "appending would leave the positions behind"
     );
+    // The saved sources came with the old file's lists, so the new file's
+    // are not taken; the source parsed for it is listed all the same.
+    let c = &changed.corpus;
+    assert_eq!(c.pending(), 0);
+    let seven = c.key_of_path(&sources.join("0007.txt")).unwrap() as u32;
+    let letters = c.figures_with_head(&factcheck_ls::engine::text::stem("letters"));
+    assert_eq!(letters.iter().filter(|r| r.0 == seven).count(), 1);
+    let (archive, lists) = (c.word_id("archive"), c.word_id("lists"));
+    let pairs = c.occurrences(archive, lists);
+    assert_eq!(pairs.len(), 1030);
+    assert_eq!(pairs.iter().filter(|p| p.0 == seven).count(), 1);
     let after = open();
     assert_eq!(
         (
