@@ -190,7 +190,10 @@ pub struct Figure {
     /// The counted noun phrase as written ("field offices", "arrests per day").
     pub noun: String,
     pub noun_span: Range<usize>,
-    /// Stem of the head noun ("offic").
+    /// Stem of the head noun ("offic"). This, `local` and `context` are
+    /// not written with a source's encoded form: the corpus keeps them as
+    /// the figure's lookup keys and puts them back when it decodes one.
+    #[serde(skip)]
     pub head: Option<Term>,
     /// Stems of the other words of the noun phrase.
     pub modifiers: Vec<Term>,
@@ -204,8 +207,10 @@ pub struct Figure {
     /// around six"), stemmed.
     pub governor: Option<Term>,
     /// Content stems of the words near the figure, in its clause.
+    #[serde(skip)]
     pub local: Vec<Term>,
     /// Content stems of its sentence.
+    #[serde(skip)]
     pub context: Vec<Term>,
     pub sentence: Range<usize>,
 }
