@@ -164,7 +164,9 @@ pub fn index_path(root: &Path, dirs: &[PathBuf]) -> PathBuf {
 
 /// Where a load puts the corpus it builds. Sources are added batch by
 /// batch, each under the write lock, so that readers (checks) see the
-/// sources loaded so far while the rest are parsed.
+/// sources loaded so far while the rest are parsed; those parsed for a
+/// whole new index are there by id and path, but not found by figure or
+/// quote lookups until it is written (`Corpus::pending`).
 pub trait Shelf: Sync {
     fn cell(&self) -> &RwLock<Corpus>;
     /// Called after each change to the corpus.
@@ -219,7 +221,8 @@ pub fn load_corpus(
 }
 
 /// As `load_corpus`, into `shelf`: its corpus is replaced at once by the
-/// sources the index has, then grows batch by batch as files are parsed.
+/// sources the index has, then grows batch by batch as files are parsed
+/// (see `Shelf`).
 pub fn load_into(
     dirs: &[PathBuf],
     index: Option<&Path>,
@@ -391,6 +394,9 @@ pub fn load_into(
     // every start (seconds at 100,000 sources). Write it whole once instead.
     let positions_lost =
         saved_count > 0 && !positions_saved && first + to_parse.len() >= REWRITE_FOR_POSITIONS;
+    // Sources parsed for a whole write are listed for lookups once it is
+    // written; this lists them in memory if not, even if the load unwinds.
+    let listing = ListedAtLast(shelf);
     let mut writer = index
         .filter(|_| saved_count == 0 || garbage * 2 > first + to_parse.len() || positions_lost)
         .and_then(|path| {
@@ -524,12 +530,7 @@ pub fn load_into(
         }
         _ => None,
     };
-    if shelf_read(shelf).pending() > 0 {
-        // The lists written with the index were not adopted: the sources
-        // parsed for it are listed here instead.
-        let listed = shelf_update(shelf, Corpus::list_pending);
-        tracing::info!("{listed} sources listed in memory: the index's lists were not taken");
-    }
+    drop(listing);
     let finished = whole && index.is_some();
     if !finished && !read_from_file.is_empty() {
         // The file was not finished (a full disk, say) and has been
@@ -551,6 +552,21 @@ pub fn load_into(
         written_whole: finished,
         index,
     })
+}
+
+/// Lists the sources a load left unlisted (`Corpus::list_pending`) when
+/// dropped: after the index is written and its lists were not taken (the
+/// file could not be written, saved sources came with the old file's
+/// lists, or the corpus changed meanwhile), or when the load unwinds.
+struct ListedAtLast<'a>(&'a dyn Shelf);
+
+impl Drop for ListedAtLast<'_> {
+    fn drop(&mut self) {
+        if shelf_read(self.0).pending() > 0 {
+            let listed = shelf_update(self.0, Corpus::list_pending);
+            tracing::info!("{listed} sources listed in memory: the index's lists were not taken");
+        }
+    }
 }
 
 /// Finishes a whole index file, then points the corpus's sources at it, so
@@ -1234,9 +1250,9 @@ impl Writer {
         let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
         let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
         std::thread::scope(|scope| {
-            // The lookup lists are built on the other core while the words
-            // and entries are written here, and the positions are written
-            // while the figure lists are still being built.
+            // The lookup lists are built on two other threads while the
+            // words and entries are written here, and the positions are
+            // written while the figure lists are still being built.
             let lists = (total < u32::MAX as usize / 4).then(|| {
                 (
                     scope.spawn(|| postings_record(corpus, &keys)),
@@ -1286,11 +1302,16 @@ impl Writer {
         let mut saved_lists = None;
         if let Some((positions, figures)) = lists {
             let failed = |_| std::io::Error::other("building the lookup lists failed");
-            let positions = positions.join().map_err(failed)?;
             let p = self.written as usize + 9;
-            self.put(Kind::Postings, &positions)?;
-            drop(positions);
-            let figures = figures.join().map_err(failed)?;
+            let written = positions
+                .join()
+                .map_err(failed)
+                .and_then(|positions| self.put(Kind::Postings, &positions));
+            // Joined whatever happened to the positions: a panic left in an
+            // unjoined thread would unwind the whole load.
+            let figures = figures.join().map_err(failed);
+            written?;
+            let figures = figures?;
             let f = self.written as usize + 9;
             self.put(Kind::Figures, &figures)?;
             saved_lists = Some((p..f - 9, f..f + figures.len()));

@@ -444,12 +444,13 @@ fn a_load_shows_sources_batch_by_batch_and_the_index_first() {
     assert!(!report.written_whole);
 }
 
-#[test]
-fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
+/// A project of `n` one-line sources, "The archive lists {i + 10} letters.",
+/// named 0000.txt on: its folder, sources folder and index path.
+fn archive(n: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let sources = dir.path().join("sources");
     std::fs::create_dir_all(&sources).unwrap();
-    for i in 0..1030 {
+    for i in 0..n {
         std::fs::write(
             sources.join(format!("{i:04}.txt")),
             format!("The archive lists {} letters.\n", i + 10),
@@ -457,6 +458,12 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
         .unwrap();
     }
     let index = cache::index_path(dir.path(), std::slice::from_ref(&sources));
+    (dir, sources, index)
+}
+
+#[test]
+fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
+    let (_dir, sources, index) = archive(1030);
     let open = || open(&sources, &index);
     assert!(open().report.written_whole, "a cold build");
     assert!(!open().report.written_whole, "nothing changed");
@@ -494,6 +501,42 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
 }
 
 /// The records of an index file: (kind, offset of the record).
+#[test]
+fn sources_are_listed_and_kept_when_the_index_cannot_be_written() {
+    let (_dir, sources, index) = archive(40);
+    // A folder that is not empty where the file goes: the build streams
+    // the index into a temporary file, and renaming it fails at the end.
+    std::fs::create_dir_all(index.join("in-the-way")).unwrap();
+    let loaded = open(&sources, &index);
+    assert_eq!(
+        (loaded.report.parsed, loaded.report.written_whole),
+        (40, false)
+    );
+    assert!(loaded.report.index.is_none());
+    let c = &loaded.corpus;
+    assert_eq!(c.pending(), 0);
+    let letters = c.figures_with_head(&factcheck_ls::engine::text::stem("letters"));
+    assert_eq!(letters.len(), 40);
+    let keys: Vec<u32> = c
+        .occurrences(c.word_id("archive"), c.word_id("lists"))
+        .iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(keys, (0..40).collect::<Vec<u32>>());
+    // Copied back from the file that was removed, and read from there.
+    let seven = c.key_of_path(&sources.join("0007.txt")).unwrap();
+    assert_eq!(c.get(seven).unwrap().figures[0].value, 17.0);
+    assert!(c.take_damaged().is_empty());
+    // The temporary file is gone.
+    let mut left: Vec<_> = std::fs::read_dir(index.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".gitignore".as_ref(), index.file_name().unwrap()]);
+}
+
 fn records_of(bytes: &[u8]) -> Vec<(u8, usize)> {
     let mut out = Vec::new();
     let mut at = 8 + 4 + 16;

@@ -213,8 +213,9 @@ impl State {
         } else {
             let mut a = analyze(&text, &corpus);
             // Until the index is complete, "no source says this" is not yet
-            // known: hold those verdicts back rather than flag wrongly.
-            if !ws.is_indexed() {
+            // known: hold those verdicts back rather than flag wrongly. (A
+            // whole build's sources are found only once it is written.)
+            if !ws.is_indexed() || corpus.pending() > 0 {
                 a.findings.retain(|f| {
                     !matches!(
                         f.code,
@@ -351,7 +352,9 @@ impl State {
             let index_path = crate::cache::index_path(&ws.root, &dirs);
             let shelf = ws.clone();
             // The corpus fills batch by batch: drafts checked meanwhile see
-            // the sources indexed so far.
+            // the sources indexed so far (those parsed for a whole new
+            // index once it is written), with "no source" verdicts held
+            // back until the load ends.
             let job = tokio::task::spawn_blocking(move || {
                 crate::cache::load_into(
                     &d2,

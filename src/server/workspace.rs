@@ -102,8 +102,11 @@ impl Workspace {
         self.generation.load(Ordering::SeqCst)
     }
 
+    /// Loaded once, and no load of the whole corpus running: a load
+    /// replaces the corpus as it starts and fills it as it goes.
     pub fn is_indexed(&self) -> bool {
-        self.indexed.load(Ordering::SeqCst)
+        let loading = self.changed_while_loading.lock().map_or(0, |l| l.0);
+        self.indexed.load(Ordering::SeqCst) && loading == 0
     }
 }
 
@@ -133,4 +136,26 @@ pub fn project_root(path: &Path, folders: &[PathBuf]) -> (PathBuf, Option<PathBu
         .filter(|f| path.starts_with(f))
         .max_by_key(|f| f.as_os_str().len());
     (folder.cloned().unwrap_or_else(|| dir.to_path_buf()), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workspace_is_indexed_only_between_loads() {
+        let ws = Workspace::new(PathBuf::from("/p"), None, Settings::default());
+        assert!(!ws.is_indexed(), "before the first load");
+        ws.changed_while_loading.lock().unwrap().0 += 1;
+        ws.indexed.store(true, Ordering::SeqCst);
+        assert!(!ws.is_indexed(), "the first load not yet counted out");
+        ws.changed_while_loading.lock().unwrap().0 -= 1;
+        assert!(ws.is_indexed());
+        // A load of the whole corpus again (new folders, say) replaces the
+        // corpus and fills it as it goes: "no source" is not known then.
+        ws.changed_while_loading.lock().unwrap().0 += 1;
+        assert!(!ws.is_indexed(), "during a later load");
+        ws.changed_while_loading.lock().unwrap().0 -= 1;
+        assert!(ws.is_indexed());
+    }
 }
