@@ -581,7 +581,9 @@ fn finish_and_rebase(
     let c = shelf_read(shelf);
     let revision = c.revision();
     let stamps = stamps_of(&c, fresh, &HashSet::new());
-    let finished = w.finish(dirs, &c, &stamps);
+    // The corpus was unlocked between batches: a source may have been
+    // replaced since its encoded form was written.
+    let finished = w.finish(dirs, &c, &stamps, Held::Checked);
     drop(c);
     let written = finished
         .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
@@ -1058,7 +1060,7 @@ fn write_full(
             }
         }
     }
-    w.finish(dirs, corpus, stamps).map(|w| w.file)
+    w.finish(dirs, corpus, stamps, Held::Locked).map(|w| w.file)
 }
 
 /// Encoded sources just written in a blob record, mapped back from the
@@ -1229,6 +1231,7 @@ impl Writer {
         dirs: &[PathBuf],
         corpus: &Corpus,
         stamps: &[(PathBuf, Stamp)],
+        held: Held,
     ) -> std::io::Result<Written> {
         let clock = std::time::Instant::now();
         self.flush_chunk(false)?;
@@ -1245,7 +1248,12 @@ impl Writer {
             .filter_map(|(path, stamp)| {
                 Some((corpus.key_of_path(path)?, *stamp, *self.blobs.get(path)?))
             })
-            .filter(|(key, ..)| corpus.head(*key).is_some())
+            // Only a source that still holds what was written for it: one
+            // replaced meanwhile (an editor's buffer) has other figure
+            // keys, and its file is parsed again at the next load.
+            .filter(|(key, _, (_, len, crc))| {
+                held == Held::Locked || corpus.holds_blob(*key, *len as usize, *crc)
+            })
             .collect();
         let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
         let total: usize = keys.iter().map(|&k| corpus.word_ids(k).len()).sum();
@@ -1254,9 +1262,9 @@ impl Writer {
             // words and entries are written here, and the positions are
             // written while the figure lists are still being built.
             let lists = (total < u32::MAX as usize / 4).then(|| {
-                (
-                    scope.spawn(|| postings_record(corpus, &keys)),
-                    scope.spawn(|| corpus.figure_lists(&keys)),
+                ListsBuilding(
+                    Some(scope.spawn(|| postings_record(corpus, &keys))),
+                    Some(scope.spawn(|| corpus.figure_lists(&keys))),
                 )
             });
             self.finish_records(dirs, corpus, found, &keys, lists, clock)
@@ -1270,7 +1278,7 @@ impl Writer {
         corpus: &Corpus,
         found: Vec<(SourceKey, Stamp, (u64, u32, u32))>,
         keys: &[SourceKey],
-        lists: Option<(Building<'_>, Building<'_>)>,
+        lists: Option<ListsBuilding<'_>>,
         clock: std::time::Instant,
     ) -> std::io::Result<Written> {
         let words_at = self.written as usize + 9;
@@ -1300,18 +1308,10 @@ impl Writer {
             self.put(Kind::Sources, &encode(batch)?)?;
         }
         let mut saved_lists = None;
-        if let Some((positions, figures)) = lists {
-            let failed = |_| std::io::Error::other("building the lookup lists failed");
+        if let Some(mut lists) = lists {
             let p = self.written as usize + 9;
-            let written = positions
-                .join()
-                .map_err(failed)
-                .and_then(|positions| self.put(Kind::Postings, &positions));
-            // Joined whatever happened to the positions: a panic left in an
-            // unjoined thread would unwind the whole load.
-            let figures = figures.join().map_err(failed);
-            written?;
-            let figures = figures?;
+            self.put(Kind::Postings, &ListsBuilding::join(lists.0.take())?)?;
+            let figures = ListsBuilding::join(lists.1.take())?;
             let f = self.written as usize + 9;
             self.put(Kind::Figures, &figures)?;
             saved_lists = Some((p..f - 9, f..f + figures.len()));
@@ -1342,8 +1342,41 @@ impl Writer {
     }
 }
 
+/// Whether the sources written are still the corpus's when a file is
+/// finished: `Locked`, the corpus was read under one lock from the first
+/// source written (`write_full`, which encodes each from its slot);
+/// `Checked`, it was not (a load's streaming write), so each is checked
+/// (`Corpus::holds_blob`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Locked,
+    Checked,
+}
+
 /// A lookup list's record being built on another thread.
 type Building<'scope> = std::thread::ScopedJoinHandle<'scope, Vec<u8>>;
+
+/// The two lookup lists being built; whichever is not taken is joined when
+/// this is dropped, so that returning early on an error never leaves a
+/// panic in it to unwind the scope (and the whole load).
+struct ListsBuilding<'scope>(Option<Building<'scope>>, Option<Building<'scope>>);
+
+impl ListsBuilding<'_> {
+    fn join(handle: Option<Building<'_>>) -> std::io::Result<Vec<u8>> {
+        handle
+            .ok_or_else(|| std::io::Error::other("a lookup list was joined twice"))?
+            .join()
+            .map_err(|_| std::io::Error::other("building the lookup lists failed"))
+    }
+}
+
+impl Drop for ListsBuilding<'_> {
+    fn drop(&mut self) {
+        for handle in [self.0.take(), self.1.take()].into_iter().flatten() {
+            let _ = handle.join();
+        }
+    }
+}
 
 /// Where the saved word positions and figure lists are in an index file.
 type Lists = (std::ops::Range<usize>, std::ops::Range<usize>);

@@ -500,7 +500,6 @@ fn a_large_corpus_is_written_whole_after_a_change_so_positions_stay_in_place() {
     assert!(text.unwrap().text.contains("99 letters"));
 }
 
-/// The records of an index file: (kind, offset of the record).
 #[test]
 fn sources_are_listed_and_kept_when_the_index_cannot_be_written() {
     let (_dir, sources, index) = archive(40);
@@ -523,7 +522,7 @@ fn sources_are_listed_and_kept_when_the_index_cannot_be_written() {
         .map(|p| p.0)
         .collect();
     assert_eq!(keys, (0..40).collect::<Vec<u32>>());
-    // Copied back from the file that was removed, and read from there.
+    // Still readable (its encoded form kept in memory), and not damaged.
     let seven = c.key_of_path(&sources.join("0007.txt")).unwrap();
     assert_eq!(c.get(seven).unwrap().figures[0].value, 17.0);
     assert!(c.take_damaged().is_empty());
@@ -537,6 +536,66 @@ fn sources_are_listed_and_kept_when_the_index_cannot_be_written() {
     assert_eq!(left, [".gitignore".as_ref(), index.file_name().unwrap()]);
 }
 
+/// A shelf that, once `path` is in, replaces it with an editor's buffer
+/// (as the server's `didChange` on an open source would during a load).
+struct Edited {
+    corpus: std::sync::RwLock<Corpus>,
+    path: PathBuf,
+    done: std::sync::atomic::AtomicBool,
+}
+
+impl cache::Shelf for Edited {
+    fn cell(&self) -> &std::sync::RwLock<Corpus> {
+        &self.corpus
+    }
+
+    fn changed(&self) {
+        use std::sync::atomic::Ordering::SeqCst;
+        let there = self
+            .corpus
+            .read()
+            .unwrap()
+            .key_of_path(&self.path)
+            .is_some();
+        if there && !self.done.swap(true, SeqCst) {
+            let buffer = "The archive lists 17 maps near the river.\n".to_string();
+            self.corpus.write().unwrap().upsert(&self.path, buffer);
+        }
+    }
+}
+
+#[test]
+fn a_source_replaced_during_a_whole_build_is_not_saved_with_the_other_text() {
+    let (_dir, sources, index) = archive(40);
+    let seven = sources.join("0007.txt");
+    let shelf = Edited {
+        corpus: Default::default(),
+        path: seven.clone(),
+        done: Default::default(),
+    };
+    let dirs = std::slice::from_ref(&sources);
+    let report = cache::load_into(dirs, Some(&index), |_, _| {}, &shelf).unwrap();
+    assert!(report.written_whole);
+    let heads = |c: &Corpus| {
+        let k = c.key_of_path(&seven).unwrap();
+        let f = &c.get(k).unwrap().figures;
+        f.iter()
+            .map(|f| (f.head, f.noun.clone()))
+            .collect::<Vec<_>>()
+    };
+    let stem = factcheck_ls::engine::text::stem;
+    let buffer = vec![(Some(stem("maps")), "maps".to_string())];
+    assert_eq!(heads(&shelf.corpus.read().unwrap()), buffer);
+    // Restarted without the buffer: the file's own text, parsed again, and
+    // never its encoded form with the buffer's figure keys.
+    let after = open(&sources, &index);
+    assert_eq!((after.report.reused, after.report.parsed), (39, 1));
+    let file = vec![(Some(stem("letters")), "letters".to_string())];
+    assert_eq!(heads(&after.corpus), file);
+    assert!(after.corpus.take_damaged().is_empty());
+}
+
+/// The records of an index file: (kind, offset of the record).
 fn records_of(bytes: &[u8]) -> Vec<(u8, usize)> {
     let mut out = Vec::new();
     let mut at = 8 + 4 + 16;

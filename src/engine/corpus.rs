@@ -747,6 +747,24 @@ impl Corpus {
         (ids, keys)
     }
 
+    /// Does source `key` still hold the encoded form of this length and
+    /// crc32 (its own copy, or a place in an index)? One inserted again
+    /// since (from an editor's buffer, say) holds another form or none, and
+    /// its figure keys describe that text, not this form's.
+    pub fn holds_blob(&self, key: SourceKey, len: usize, crc: u32) -> bool {
+        let Some(Some(Slot {
+            blob: Some(blob), ..
+        })) = self.slots.get(key)
+        else {
+            return false;
+        };
+        blob.range.len() == len
+            && match blob.crc {
+                Some(c) => c == crc,
+                None => blob.raw().is_some_and(|raw| crc32fast::hash(raw) == crc),
+            }
+    }
+
     /// Points sources inserted with `insert_encoded` at their encoded form
     /// in `bytes` (part of an index being written): `(path, range, crc32)`
     /// each. A source is left as it is unless it still holds its own copy

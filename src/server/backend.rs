@@ -471,6 +471,9 @@ impl State {
                 let mut loading = lock(&ws.changed_while_loading);
                 loading.0 = loading.0.saturating_sub(1);
                 if loading.0 == 0 {
+                    // Analyses made during the load held "no source"
+                    // verdicts back (`is_indexed`): none is reused now.
+                    ws.generation.fetch_add(1, Ordering::SeqCst);
                     std::mem::take(&mut loading.1)
                 } else {
                     Vec::new()

@@ -105,7 +105,12 @@ impl Workspace {
     /// Loaded once, and no load of the whole corpus running: a load
     /// replaces the corpus as it starts and fills it as it goes.
     pub fn is_indexed(&self) -> bool {
-        let loading = self.changed_while_loading.lock().map_or(0, |l| l.0);
+        // A poisoned count is still the count.
+        let loading = self
+            .changed_while_loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
         self.indexed.load(Ordering::SeqCst) && loading == 0
     }
 }
