@@ -781,20 +781,22 @@ impl Corpus {
             let Some(&key) = self.by_path.get(path) else {
                 continue;
             };
-            let Some(Some(slot)) = self.slots.get_mut(key) else {
-                continue;
-            };
-            let Some(blob) = slot.blob.as_mut() else {
-                continue;
-            };
-            // Only its own copy, of these very bytes (by their crc32): a
-            // source inserted again since holds others. The file's bytes
-            // are not read here (that would make 1.2 GB of it resident at
-            // 100,000 sources); they are checked against the crc32 when
-            // the source is decoded.
+            // Only its own copy (not yet read from an index), of these very
+            // bytes (`holds_blob`): a source inserted again since holds
+            // others. The file's bytes are not read here (that would make
+            // 1.2 GB of it resident at 100,000 sources); they are checked
+            // against the crc32 when the source is decoded.
             let fits = (**bytes).as_ref().get(range.clone()).is_some();
-            let same = || blob.raw().is_some_and(|raw| crc32fast::hash(raw) == *crc);
-            if blob.crc.is_some() || blob.range.len() != range.len() || !fits || !same() {
+            if !fits || !self.holds_blob(key, range.len(), *crc) {
+                continue;
+            }
+            let Some(Some(Slot {
+                blob: Some(blob), ..
+            })) = self.slots.get_mut(key)
+            else {
+                continue;
+            };
+            if blob.crc.is_some() {
                 continue;
             }
             let old = std::mem::replace(
