@@ -507,6 +507,9 @@ struct Sentence<'a> {
     toks: std::borrow::Cow<'a, [Token]>,
     /// Each token's normalised word ("" for numbers and punctuation).
     words: Words,
+    /// Each token's content stem (`text::WordEntry::content`): `None` for
+    /// stop words, one-letter words, numbers and punctuation.
+    stems: Vec<Option<Term>>,
     range: Range<usize>,
 }
 
@@ -539,6 +542,19 @@ impl Sentence<'_> {
     }
     fn capitalised(&self, i: usize) -> bool {
         self.raw(i).chars().next().is_some_and(char::is_uppercase)
+    }
+    /// `stem(&self.words[i])`, from the token's word entry when it has a
+    /// content stem: the same term, without a second table lookup.
+    fn stem(&self, i: usize) -> Term {
+        match self.stems.get(i) {
+            Some(Some(st)) => *st,
+            _ => stem(&self.words[i]),
+        }
+    }
+    /// `text::is_stopword(&self.words[i])`: a word with a content stem is
+    /// not one, and is not looked up.
+    fn stopword(&self, i: usize) -> bool {
+        !matches!(self.stems.get(i), Some(Some(_))) && text::is_stopword(&self.words[i])
     }
 }
 
@@ -576,6 +592,57 @@ pub fn extract_lexed(
     out
 }
 
+/// Does `s` hold an ASCII digit or a number word? Words are the runs
+/// between characters that are neither alphabetic nor `-`; ASCII, most of
+/// news prose, is read a byte at a time.
+fn may_hold_number(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (part_of_word, len) = if b < 0x80 {
+            (b.is_ascii_alphabetic() || b == b'-', 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or_default();
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        if !part_of_word {
+            if is_number_word(&s[start..i]) {
+                return true;
+            }
+            start = i + len;
+        }
+        i += len;
+    }
+    is_number_word(&s[start..])
+}
+
+/// Is `w`, in any case, a word that can start a figure ("seventy-seven",
+/// "Dozens", "half")?
+fn is_number_word(w: &str) -> bool {
+    // Every number word is ASCII, of 3 to 13 letters ("one",
+    // "seventy-seven"), and starts with one of these letters.
+    let starts = |b: u8| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'b' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
+        )
+    };
+    if !(3..=13).contains(&w.len()) || !starts(w.as_bytes()[0]) || !w.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    let lower = &mut buf[..w.len()];
+    lower.copy_from_slice(w.as_bytes());
+    lower.make_ascii_lowercase();
+    let w = std::str::from_utf8(lower).unwrap_or_default();
+    small_number(w).is_some() || vague_plural(w).is_some() || matches!(w, "dozen" | "half" | "tens")
+}
+
 fn extract_sentence(
     text: &str,
     range: Range<usize>,
@@ -584,32 +651,7 @@ fn extract_sentence(
 ) {
     // Most sentences have no figure: look for a digit or a number word
     // before doing any work.
-    let s_text = &text[range.clone()];
-    let maybe = s_text.bytes().any(|b| b.is_ascii_digit())
-        || s_text
-            .split(|c: char| !c.is_alphabetic() && c != '-')
-            .any(|w| {
-                // Every number word is ASCII, of 3 to 13 letters ("one",
-                // "seventy-seven"), and starts with one of these letters.
-                let starts = |b: u8| {
-                    matches!(
-                        b.to_ascii_lowercase(),
-                        b'b' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
-                    )
-                };
-                if !(3..=13).contains(&w.len()) || !starts(w.as_bytes()[0]) || !w.is_ascii() {
-                    return false;
-                }
-                let mut buf = [0u8; 16];
-                let lower = &mut buf[..w.len()];
-                lower.copy_from_slice(w.as_bytes());
-                lower.make_ascii_lowercase();
-                let w = std::str::from_utf8(lower).unwrap_or_default();
-                small_number(w).is_some()
-                    || vague_plural(w).is_some()
-                    || matches!(w, "dozen" | "half" | "tens")
-            });
-    if !maybe {
+    if !may_hold_number(&text[range.clone()]) {
         return;
     }
     let (toks, entries) = match lexed {
@@ -621,9 +663,11 @@ fn extract_sentence(
         spans: Vec::with_capacity(toks.len()),
     };
     let mut context = Vec::new();
+    let mut stems = Vec::with_capacity(toks.len());
     let mut buf = String::new();
     for (i, t) in toks.iter().enumerate() {
         let a = words.buf.len();
+        let mut content = None;
         if t.is_word() {
             // Given with the tokens, or looked up here.
             let e = entries
@@ -640,14 +684,17 @@ fn extract_sentence(
                     context.push(c);
                 }
             }
+            content = e.content;
         }
         let b = words.buf.len();
         words.spans.push((a as u32, b as u32));
+        stems.push(content);
     }
     let s = Sentence {
         text,
         toks,
         words,
+        stems,
         range,
     };
     let first_figure = out.len();
@@ -760,18 +807,16 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     // "raise the fare from $2.25 to $2.75", "up from $2.25": a change.
     if qual_start > 0 && s.word(qual_start - 1) == Some("from") {
         let before_from = qual_start - 1;
-        let changed = (before_from.saturating_sub(5)..before_from).any(|k| {
-            s.word(k)
-                .is_some_and(|w| CHANGE_STEMS.contains(&stem(w).as_str()))
-        });
+        let changed = (before_from.saturating_sub(5)..before_from)
+            .any(|k| s.word(k).is_some() && CHANGE_STEMS.contains(&s.stem(k).as_str()));
         let then_to = s.word(core.last + 1) == Some("to");
         if changed || !then_to {
             side = Side::From;
         }
     } else if qual_start >= 2
         && s.word(qual_start - 1) == Some("to")
-        && s.word(qual_start - 2)
-            .is_some_and(|w| CHANGE_STEMS.contains(&stem(w).as_str()))
+        && s.word(qual_start - 2).is_some()
+        && CHANGE_STEMS.contains(&s.stem(qual_start - 2).as_str())
     {
         side = Side::To;
     }
@@ -896,8 +941,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             }
         }
         let filler = NP_FILLERS.contains(&w);
-        if (text::is_stopword(w) && !filler) || small_number(w).is_some() || w.len() < 2 && w != "a"
-        {
+        if (s.stopword(j) && !filler) || small_number(w).is_some() || w.len() < 2 && w != "a" {
             break;
         }
         if !np_words.is_empty() && (w.ends_with("ing") || w.ends_with("ed")) && w.len() > 5 {
@@ -922,9 +966,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         }
         while np_words.len() < 3 {
             match s.word(k) {
-                Some(w)
-                    if !text::is_stopword(w) && !s.capitalised(k) && small_number(w).is_none() =>
-                {
+                Some(w) if !s.stopword(k) && !s.capitalised(k) && small_number(w).is_none() => {
                     np_words.push(k);
                     k += 1;
                 }
@@ -982,14 +1024,14 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         head = None;
         np_words.clear();
     }
-    let head_stem = head.map(|h| stem(&s.words[h]));
+    let head_stem = head.map(|h| s.stem(h));
     let mut modifiers = Vec::new();
     let mut proper = Vec::new();
     for &k in &np_words {
         if Some(k) == head || NP_FILLERS.contains(&&s.words[k]) {
             continue;
         }
-        let st = stem(&s.words[k]);
+        let st = s.stem(k);
         if s.capitalised(k) {
             proper.push(st);
         }
@@ -1033,11 +1075,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         let w = &s.words[k];
         let initial = k == 0;
         if w.len() > 1
-            && !text::is_stopword(w)
+            && !s.stopword(k)
             && small_number(w).is_none()
             && (initial || !s.capitalised(k))
         {
-            let st = stem(w);
+            let st = s.stem(k);
             if !local.contains(&st) {
                 local.push(st);
             }
@@ -1063,7 +1105,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         }
         seen += 1;
         let w = &s.words[k];
-        let st = stem(w);
+        let st = s.stem(k);
         if direction.is_none() {
             if UP_STEMS.contains(&st.as_str()) {
                 direction = Some(Direction::Up);
@@ -1088,7 +1130,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             );
         if governor.is_none()
             && seen <= 4
-            && !text::is_stopword(w)
+            && !s.stopword(k)
             && !neutral
             && small_number(w).is_none()
             && !s.capitalised(k)
@@ -1264,6 +1306,15 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
             if at != i {
                 return None;
             }
+            // Most words are not numbers: turned away before anything
+            // else is read.
+            let w = &s.words[at];
+            if vague_plural(w).is_none()
+                && !matches!(w, "tens" | "half" | "a" | "an" | "dozen")
+                && small_number(w).is_none()
+            {
+                return None;
+            }
             // A capitalised number word inside a sentence is a name
             // ("7-Eleven", "the Big Three").
             if at > 0
@@ -1275,7 +1326,6 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
             {
                 return None;
             }
-            let w = &s.words[at];
             if let Some((lo, hi)) = vague_plural(w) {
                 // "tens of thousands", "hundreds of thousands"
                 if s.word(at + 1) == Some("of") {
@@ -1545,6 +1595,47 @@ fn excluded(s: &Sentence, c: &Core) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words `may_hold_number` reads, as `str::split` cuts them.
+    fn number_word_by_split(s: &str) -> bool {
+        s.bytes().any(|b| b.is_ascii_digit())
+            || s.split(|c: char| !c.is_alphabetic() && c != '-')
+                .any(is_number_word)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scan_finds_the_words_split_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "two", "Seventy-seven", "HALF", "dozens", "tens", "a", "vote", "héllo",
+                "é", "ß", "-", " ", "“", "”", "’", "—", ",", "x", "twelve", "3",
+                "nineteen-", "Ünï", "日本", "🙂", "one\u{301}", "\n", "hundreds",
+            ]), 0..12)
+        ) {
+            let s = parts.concat();
+            proptest::prop_assert_eq!(may_hold_number(&s), number_word_by_split(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn number_words_are_found_between_any_separators() {
+        for s in [
+            "“Three,” she said.",
+            "—twelve—",
+            "ten’s",
+            "Dozens",
+            "x-two",
+            "Twelveé",
+        ] {
+            assert_eq!(may_hold_number(s), number_word_by_split(s), "{s}");
+        }
+        assert!(may_hold_number("“Three,” she said."));
+        assert!(may_hold_number("—twelve—"));
+        assert!(may_hold_number("ten’s"));
+        assert!(!may_hold_number("x-two"));
+        assert!(!may_hold_number("Twelveé"));
+        assert!(!may_hold_number("no figure here"));
+    }
 
     fn figs(s: &str) -> Vec<Figure> {
         extract(s, &[0..s.len()])
