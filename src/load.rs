@@ -169,15 +169,24 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 
 /// Reads one source file with the stamp it had before it was read (so that
 /// a change made during the read shows as a different stamp next time).
+/// The file is opened once and stamped from the open file: a stat by path
+/// before `fs::read` walked the path a second time, and `fs::read` stats
+/// the file again.
 pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(format!(
             "too large ({} bytes; the limit is {MAX_SOURCE_BYTES})",
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    // One byte more than the stamp's size, so that a file of that size is
+    // read whole without the buffer growing for the read that finds its end.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes).map_err(cannot)?;
     text_of(bytes).map(|t| (t, Stamp::of(&meta)))
 }
 
@@ -243,30 +252,45 @@ pub fn parse_each<X: Send>(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
+    // Files are taken and handed over a few at a time: one message per file
+    // woke the waiting caller for each, a futex call and two context
+    // switches per file.
+    let batch = (files.len() / (threads * 8)).clamp(1, PARSE_BATCH);
     let next = std::sync::atomic::AtomicUsize::new(0);
     // Bounded, so that parsing runs at most this far ahead of `each`.
-    let (tx, rx) = std::sync::mpsc::sync_channel(256);
+    let (tx, rx) = std::sync::mpsc::sync_channel(256 / batch);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let (tx, next, also) = (tx.clone(), &next, &also);
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(path) = files.get(i) else {
+                let first = next.fetch_add(batch, std::sync::atomic::Ordering::Relaxed);
+                let Some(paths) = files.get(first..(first + batch).min(files.len())) else {
                     return;
                 };
-                let result = read_stamped(path).and_then(|(text, stamp)| {
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let mut s = Source::parse(path, text);
-                        let x = also(&mut s);
-                        (s, stamp, x)
-                    }))
-                    .map_err(|_| "the parser failed on it (a bug: please report it)".to_string())
-                });
-                let result = result.map_err(|reason| Skipped {
-                    path: path.clone(),
-                    reason,
-                });
-                if tx.send((i, result)).is_err() {
+                if paths.is_empty() {
+                    return;
+                }
+                let results: Vec<_> = paths
+                    .iter()
+                    .map(|path| {
+                        read_stamped(path)
+                            .and_then(|(text, stamp)| {
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    let mut s = Source::parse(path, text);
+                                    let x = also(&mut s);
+                                    (s, stamp, x)
+                                }))
+                                .map_err(|_| {
+                                    "the parser failed on it (a bug: please report it)".to_string()
+                                })
+                            })
+                            .map_err(|reason| Skipped {
+                                path: path.clone(),
+                                reason,
+                            })
+                    })
+                    .collect();
+                if tx.send((first, results)).is_err() {
                     return;
                 }
             });
@@ -274,15 +298,18 @@ pub fn parse_each<X: Send>(
         drop(tx);
         let mut waiting = std::collections::BTreeMap::new();
         let mut due = 0;
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&due) {
-                each(result);
-                due += 1;
+        for (first, results) in rx {
+            waiting.insert(first, results);
+            while let Some(results) = waiting.remove(&due) {
+                due += results.len();
+                results.into_iter().for_each(&mut each);
             }
         }
     });
 }
+
+/// The most files a parsing thread takes at once.
+const PARSE_BATCH: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -334,6 +361,60 @@ mod tests {
         // Stamped as listed, as a stat of each file would stamp it.
         for (p, stamp) in list_sources_stamped(&[root.to_path_buf()]).unwrap() {
             assert_eq!(stamp, Stamp::read(&p), "{}", p.display());
+        }
+    }
+
+    #[test]
+    fn a_file_is_stamped_as_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.md");
+        std::fs::write(&p, "Twelve “quoted” words.\n").unwrap();
+        let (text, stamp) = read_stamped(&p).unwrap();
+        assert_eq!(text, "Twelve “quoted” words.\n");
+        assert_eq!(Some(stamp), Stamp::read(&p));
+        assert_eq!(stamp.len, text.len() as u64);
+        let missing = read_stamped(&dir.path().join("gone.md")).unwrap_err();
+        assert!(missing.starts_with("cannot read: "), "{missing}");
+        std::fs::write(&p, [b'a', 0, b'b']).unwrap();
+        assert_eq!(
+            read_stamped(&p).unwrap_err(),
+            "binary file (contains NUL bytes)"
+        );
+    }
+
+    #[test]
+    fn files_parsed_in_batches_come_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..203 {
+            let p = dir.path().join(format!("{i:03}.md"));
+            if i % 17 == 5 {
+                std::fs::write(&p, [0u8, 1, 2]).unwrap();
+            } else {
+                std::fs::write(&p, format!("The desk counted {} offices.\n", i + 2)).unwrap();
+            }
+            files.push(p);
+        }
+        let mut seen = Vec::new();
+        parse_each(
+            &files,
+            |s| s.figures.len(),
+            |r| match r {
+                Ok((s, stamp, figures)) => {
+                    assert_eq!(stamp.len, s.text.len() as u64);
+                    seen.push((s.path, figures, None));
+                }
+                Err(k) => seen.push((k.path, 0, Some(k.reason))),
+            },
+        );
+        assert_eq!(seen.len(), files.len());
+        for (i, (path, figures, skipped)) in seen.iter().enumerate() {
+            assert_eq!(path, &files[i]);
+            if i % 17 == 5 {
+                assert_eq!(skipped.as_deref(), Some("binary file (contains NUL bytes)"));
+            } else {
+                assert_eq!((*figures, skipped), (1, &None), "{}", path.display());
+            }
         }
     }
 
