@@ -175,7 +175,7 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
-    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(format!(
@@ -185,8 +185,19 @@ pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
     }
     // One byte more than the stamp's size, so that a file of that size is
     // read whole without the buffer growing for the read that finds its end.
+    // Read through `take`, which does not ask the file its size again (as
+    // `File::read_to_end` does, with a stat and a seek), and stops a file
+    // that grows past the limit while it is read.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.read_to_end(&mut bytes).map_err(cannot)?;
+    (&file)
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "too large (more than {MAX_SOURCE_BYTES} bytes; it grew while it was read)"
+        ));
+    }
     text_of(bytes).map(|t| (t, Stamp::of(&meta)))
 }
 
