@@ -229,32 +229,33 @@ impl Figure {
 // ---------------------------------------------------------------------------
 // Word tables. General English only: nothing here knows any topic.
 
+const UNITS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: &[&str] = &[
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 fn small_number(w: &str) -> Option<f64> {
-    const UNITS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: &[&str] = &[
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
     // "one" to "seventy-seven", and only these first letters: most words
     // are turned away before the tables are read.
     let first = w.as_bytes().first()?;
@@ -298,15 +299,19 @@ fn scale_suffix(w: &str) -> Option<f64> {
 }
 
 /// Vague plurals and their bands: "hundreds" means 200 to under 1,000.
+const VAGUE_PLURALS: &[(&str, (f64, f64))] = &[
+    ("dozens", (24.0, 100.0)),
+    ("hundreds", (200.0, 1e3)),
+    ("thousands", (2e3, 1e4)),
+    ("millions", (2e6, 1e7)),
+    ("billions", (2e9, 1e10)),
+];
+
 fn vague_plural(w: &str) -> Option<(f64, f64)> {
-    Some(match w {
-        "dozens" => (24.0, 100.0),
-        "hundreds" => (200.0, 1e3),
-        "thousands" => (2e3, 1e4),
-        "millions" => (2e6, 1e7),
-        "billions" => (2e9, 1e10),
-        _ => return None,
-    })
+    VAGUE_PLURALS
+        .iter()
+        .find(|(p, _)| *p == w)
+        .map(|(_, band)| *band)
 }
 
 const MONTHS: &[&str] = &[
@@ -622,25 +627,37 @@ fn may_hold_number(s: &str) -> bool {
 }
 
 /// Is `w`, in any case, a word that can start a figure ("seventy-seven",
-/// "Dozens", "half")?
+/// "Dozens", "half")? Asked of every word of every sentence, so the words
+/// are kept as `text::short_key` keys: every one is ASCII, of 3 to 13
+/// letters.
 fn is_number_word(w: &str) -> bool {
-    // Every number word is ASCII, of 3 to 13 letters ("one",
-    // "seventy-seven"), and starts with one of these letters.
-    let starts = |b: u8| {
-        matches!(
-            b.to_ascii_lowercase(),
-            b'b' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
-        )
-    };
-    if !(3..=13).contains(&w.len()) || !starts(w.as_bytes()[0]) || !w.is_ascii() {
+    static WORDS: std::sync::OnceLock<rustc_hash::FxHashSet<u128>> = std::sync::OnceLock::new();
+    if !(3..=13).contains(&w.len()) || !w.is_ascii() {
         return false;
     }
+    // Copied a byte at a time: `copy_from_slice` of a length not known
+    // here is a call to memcpy.
     let mut buf = [0u8; 16];
-    let lower = &mut buf[..w.len()];
-    lower.copy_from_slice(w.as_bytes());
-    lower.make_ascii_lowercase();
-    let w = std::str::from_utf8(lower).unwrap_or_default();
-    small_number(w).is_some() || vague_plural(w).is_some() || matches!(w, "dozen" | "half" | "tens")
+    for (to, from) in buf.iter_mut().zip(w.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    let lower = &buf[..w.len()];
+    WORDS
+        .get_or_init(|| {
+            let compounds = TENS
+                .iter()
+                .flat_map(|t| UNITS[1..10].iter().map(move |u| format!("{t}-{u}")));
+            UNITS
+                .iter()
+                .chain(TENS)
+                .map(|w| w.to_string())
+                .chain(compounds)
+                .chain(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()))
+                .chain(["dozen", "half", "tens"].map(String::from))
+                .map(|w| text::short_key(w.as_bytes()))
+                .collect()
+        })
+        .contains(&text::short_key(lower))
 }
 
 fn extract_sentence(
@@ -1615,6 +1632,35 @@ mod tests {
             let s = parts.concat();
             proptest::prop_assert_eq!(may_hold_number(&s), number_word_by_split(&s), "{:?}", s);
         }
+    }
+
+    #[test]
+    fn number_words_are_the_words_the_figure_reader_reads_as_numbers() {
+        let reads = |w: &str| {
+            small_number(w).is_some()
+                || vague_plural(w).is_some()
+                || matches!(w, "dozen" | "half" | "tens")
+        };
+        let mut words: Vec<String> = UNITS.iter().chain(TENS).map(|w| w.to_string()).collect();
+        for t in TENS {
+            for u in UNITS {
+                words.push(format!("{t}-{u}"));
+            }
+        }
+        words.extend(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()));
+        words.extend(
+            [
+                "dozen", "half", "tens", "hundred", "a", "twenty-", "-five", "ones",
+            ]
+            .map(String::from),
+        );
+        for w in &words {
+            assert_eq!(is_number_word(w), reads(w), "{w}");
+            assert_eq!(is_number_word(&w.to_uppercase()), reads(w), "{w}");
+        }
+        assert!(is_number_word("Seventy-Seven"));
+        assert!(!is_number_word("seventy-zero"));
+        assert!(!is_number_word("twenty-ten"));
     }
 
     #[test]

@@ -292,7 +292,7 @@ impl<V: Copy> ShortTable<V> {
 /// Up to 15 bytes as one integer: the bytes in order, little-endian, then
 /// zeros, with the length in the last byte (which keeps "a" apart from
 /// "a\0"). Read with at most two loads, not a copy of unknown length.
-fn short_key(bytes: &[u8]) -> u128 {
+pub(super) fn short_key(bytes: &[u8]) -> u128 {
     let n = bytes.len();
     debug_assert!(n <= 15);
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
