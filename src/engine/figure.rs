@@ -277,15 +277,16 @@ fn small_number(w: &str) -> Option<f64> {
     Some(20.0 + 10.0 * t as f64 + 1.0 + u as f64)
 }
 
+const SCALE_WORDS: &[(&str, f64)] = &[
+    ("hundred", 1e2),
+    ("thousand", 1e3),
+    ("million", 1e6),
+    ("billion", 1e9),
+    ("trillion", 1e12),
+];
+
 fn scale_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "hundred" => 1e2,
-        "thousand" => 1e3,
-        "million" => 1e6,
-        "billion" => 1e9,
-        "trillion" => 1e12,
-        _ => return None,
-    })
+    SCALE_WORDS.iter().find(|(s, _)| *s == w).map(|(_, v)| *v)
 }
 
 fn scale_suffix(w: &str) -> Option<f64> {
@@ -627,9 +628,9 @@ fn may_hold_number(s: &str) -> bool {
 }
 
 /// Is `w`, in any case, a word that can start a figure ("seventy-seven",
-/// "Dozens", "half")? Asked of every word of every sentence, so the words
-/// are kept as `text::short_key` keys: every one is ASCII, of 3 to 13
-/// letters.
+/// "Dozens", "half"), or the scale word of one that starts with "a" ("a
+/// hundred")? Asked of every word of every sentence, so the words are kept
+/// as `text::short_key` keys: every one is ASCII, of 3 to 13 letters.
 fn is_number_word(w: &str) -> bool {
     static WORDS: std::sync::OnceLock<rustc_hash::FxHashSet<u128>> = std::sync::OnceLock::new();
     if !(3..=13).contains(&w.len()) || !w.is_ascii() {
@@ -653,6 +654,7 @@ fn is_number_word(w: &str) -> bool {
                 .map(|w| w.to_string())
                 .chain(compounds)
                 .chain(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()))
+                .chain(SCALE_WORDS.iter().map(|(w, _)| w.to_string()))
                 .chain(["dozen", "half", "tens"].map(String::from))
                 .map(|w| text::short_key(w.as_bytes()))
                 .collect()
@@ -1639,6 +1641,7 @@ mod tests {
         let reads = |w: &str| {
             small_number(w).is_some()
                 || vague_plural(w).is_some()
+                || scale_word(w).is_some()
                 || matches!(w, "dozen" | "half" | "tens")
         };
         let mut words: Vec<String> = UNITS.iter().chain(TENS).map(|w| w.to_string()).collect();
@@ -1648,9 +1651,10 @@ mod tests {
             }
         }
         words.extend(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()));
+        words.extend(SCALE_WORDS.iter().map(|(w, _)| w.to_string()));
         words.extend(
             [
-                "dozen", "half", "tens", "hundred", "a", "twenty-", "-five", "ones",
+                "dozen", "half", "tens", "hundreds", "a", "twenty-", "-five", "ones",
             ]
             .map(String::from),
         );
@@ -1765,6 +1769,22 @@ mod tests {
         assert_eq!((f.value, f.unit.clone()), (50.0, Unit::Percent));
         let f = one("the fund grew to $1.5m this spring");
         assert_eq!(f.value, 1.5e6);
+        // With no digit anywhere in the sentence.
+        let f = one("The city hired a hundred inspectors.");
+        assert_eq!(
+            (f.text.as_str(), f.value, f.noun.as_str()),
+            ("a hundred", 1e2, "inspectors")
+        );
+        let f = one("A thousand people marched.");
+        assert_eq!(
+            (f.text.as_str(), f.value, f.noun.as_str()),
+            ("A thousand", 1e3, "people")
+        );
+        let f = one("It cost a million dollars.");
+        assert_eq!(
+            (f.value, f.unit.clone()),
+            (1e6, Unit::Money("dollars".into()))
+        );
     }
 
     #[test]
