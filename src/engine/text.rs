@@ -57,6 +57,29 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     }
 }
 
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+
+/// `LETTER` or `DIGIT` for each ASCII letter and digit, 0 for every other
+/// byte: one load, where the run of letters below tested three ranges and
+/// then the digits again for each byte.
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The end of the run of letters and digits from byte `j` of `s`, and
 /// whether it holds an ASCII digit. ASCII, most of news prose, is read a
 /// byte at a time.
@@ -65,8 +88,9 @@ fn alnum_run(s: &str, mut j: usize) -> (usize, bool) {
     let bytes = s.as_bytes();
     let mut digit = false;
     while let Some(&b) = bytes.get(j) {
-        if b.is_ascii_alphanumeric() {
-            digit |= b.is_ascii_digit();
+        let class = ASCII_CLASS[b as usize];
+        if class != 0 {
+            digit |= class == DIGIT;
             j += 1;
         } else if b >= 0x80 {
             match char_at(s, j).filter(|c| c.is_alphanumeric()) {
@@ -760,6 +784,20 @@ mod tests {
             );
         }
         assert_ne!(short_key(b"a"), short_key(b"a\0"));
+    }
+
+    #[test]
+    fn the_byte_classes_are_the_ascii_letters_and_digits() {
+        for b in 0..=255u8 {
+            let expected = match b {
+                b'0'..=b'9' => DIGIT,
+                b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+                _ => 0,
+            };
+            assert_eq!(ASCII_CLASS[b as usize], expected, "{b}");
+        }
+        assert_eq!(alnum_run("ab3é9-x", 0), ("ab3é9".len(), true));
+        assert_eq!(alnum_run("abc def", 0), (3, false));
     }
 
     #[test]
