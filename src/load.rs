@@ -61,7 +61,11 @@ pub fn list_sources_stamped(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Option<Sta
     listing(dirs, true)
 }
 
-fn listing(dirs: &[PathBuf], stamped: bool) -> Result<Vec<(PathBuf, Option<Stamp>)>, LoadError> {
+/// `list_sources_stamped` if `stamped`, else the same list with no stamps.
+pub fn listing(
+    dirs: &[PathBuf],
+    stamped: bool,
+) -> Result<Vec<(PathBuf, Option<Stamp>)>, LoadError> {
     let mut out = Vec::new();
     for d in dirs {
         if !d.exists() {
@@ -373,6 +377,11 @@ mod tests {
         for (p, stamp) in list_sources_stamped(&[root.to_path_buf()]).unwrap() {
             assert_eq!(stamp, Stamp::read(&p), "{}", p.display());
         }
+        // Or not stamped at all, for a build with no index to compare with.
+        let unstamped = listing(&[root.to_path_buf()], false).unwrap();
+        assert!(unstamped.iter().all(|(_, stamp)| stamp.is_none()));
+        let paths: Vec<PathBuf> = unstamped.into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, listed);
     }
 
     #[test]
