@@ -177,29 +177,48 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 /// before `fs::read` walked the path a second time, and `fs::read` stats
 /// the file again.
 pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
+    read_stamped_within(path, MAX_SOURCE_BYTES)
+}
+
+fn read_stamped_within(path: &Path, limit: u64) -> Result<(String, Stamp), String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
-    if meta.len() > MAX_SOURCE_BYTES {
+    if meta.len() > limit {
         return Err(format!(
-            "too large ({} bytes; the limit is {MAX_SOURCE_BYTES})",
+            "too large ({} bytes; the limit is {limit})",
             meta.len()
         ));
     }
-    // One byte more than the stamp's size, so that a file of that size is
-    // read whole without the buffer growing for the read that finds its end.
-    // Read through `take`, which does not ask the file its size again (as
-    // `File::read_to_end` does, with a stat and a seek), and stops a file
-    // that grows past the limit while it is read.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    (&file)
-        .take(MAX_SOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+    // Read into a buffer one byte longer than the stamp's size: a file of
+    // that size is read whole by one read, and the next finds its end.
+    // (`Read::read_to_end` without a size hint starts at 8 KiB and doubles:
+    // seven reads for a 270 KB file.)
+    let mut bytes = vec![0u8; meta.len() as usize + 1];
+    let mut n = 0;
+    loop {
+        match (&file).read(&mut bytes[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(cannot(e)),
+        }
+        if n == bytes.len() {
+            // The file grew since it was stamped: the rest, up to the limit.
+            bytes.truncate(n);
+            (&file)
+                .take((limit + 1).saturating_sub(n as u64))
+                .read_to_end(&mut bytes)
+                .map_err(cannot)?;
+            n = bytes.len();
+            break;
+        }
+    }
+    bytes.truncate(n);
+    if n as u64 > limit {
         return Err(format!(
-            "too large (more than {MAX_SOURCE_BYTES} bytes; it grew while it was read)"
+            "too large (more than {limit} bytes; it grew while it was read)"
         ));
     }
     text_of(bytes).map(|t| (t, Stamp::of(&meta)))
@@ -254,26 +273,39 @@ pub fn parse_files(
     (sources, skipped)
 }
 
-/// Reads and parses `files` on every core, runs `also` on each parsed source
-/// on the same thread (encoding it and dropping what is then not needed, say), and hands each result to `each`
-/// on the calling thread, in the order of `files`, as soon as it and those
-/// before it are ready: the caller's work overlaps the parsing. A file the
-/// parser panics on is skipped with that reason; the others are not lost.
+/// Reads and parses `files` on every core, runs `also` on each parsed
+/// source on the same thread (encoding it and dropping what is then not
+/// needed, say), and hands each result to `each` on the calling thread, in
+/// the order of `files`, as soon as its batch and those before it are
+/// ready: the caller's work overlaps the parsing. A file the parser panics
+/// on is skipped with that reason; the others are not lost.
 pub fn parse_each<X: Send>(
     files: &[PathBuf],
     also: impl Fn(&mut Source) -> X + Sync,
-    mut each: impl FnMut(Result<(Source, Stamp, X), Skipped>),
+    each: impl FnMut(Result<(Source, Stamp, X), Skipped>),
 ) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Files are taken and handed over a few at a time: one message per file
     // woke the waiting caller for each, a futex call and two context
     // switches per file.
     let batch = (files.len() / (threads * 8)).clamp(1, PARSE_BATCH);
+    parse_each_in(files, threads, batch, also, each)
+}
+
+/// `parse_each` on `threads` threads, which take `batch` files at a time.
+fn parse_each_in<X: Send>(
+    files: &[PathBuf],
+    threads: usize,
+    batch: usize,
+    also: impl Fn(&mut Source) -> X + Sync,
+    mut each: impl FnMut(Result<(Source, Stamp, X), Skipped>),
+) {
+    let threads = threads.clamp(1, files.len().max(1));
+    let batch = batch.max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    // Bounded, so that parsing runs at most this far ahead of `each`.
-    let (tx, rx) = std::sync::mpsc::sync_channel(256 / batch);
+    // Bounded, so that the batches sent run at most about 256 files ahead
+    // of `each` (those waiting for an earlier batch are held apart).
+    let (tx, rx) = std::sync::mpsc::sync_channel(256_usize.div_ceil(batch));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let (tx, next, also) = (tx.clone(), &next, &also);
@@ -393,12 +425,36 @@ mod tests {
         assert_eq!(text, "Twelve “quoted” words.\n");
         assert_eq!(Some(stamp), Stamp::read(&p));
         assert_eq!(stamp.len, text.len() as u64);
+        // One read of the whole file, and one more that finds its end,
+        // for a file longer than a first read without a size hint.
+        let long = "Forty words here. ".repeat(20_000);
+        std::fs::write(&p, &long).unwrap();
+        assert_eq!(read_stamped(&p).unwrap().0, long);
+        assert_eq!(
+            read_stamped_within(&p, 1000).unwrap_err(),
+            format!("too large ({} bytes; the limit is 1000)", long.len())
+        );
         let missing = read_stamped(&dir.path().join("gone.md")).unwrap_err();
         assert!(missing.starts_with("cannot read: "), "{missing}");
         std::fs::write(&p, [b'a', 0, b'b']).unwrap();
         assert_eq!(
             read_stamped(&p).unwrap_err(),
             "binary file (contains NUL bytes)"
+        );
+    }
+
+    /// A file longer than its stamp says, as one that grows while it is
+    /// read would be: files under /proc are stamped with size 0.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_outgrows_its_stamp_is_read_up_to_the_limit() {
+        let p = Path::new("/proc/self/status");
+        let (text, stamp) = read_stamped_within(p, 1_000_000).unwrap();
+        assert_eq!(stamp.len, 0);
+        assert!(text.starts_with("Name:") && text.len() > 200, "{text}");
+        assert_eq!(
+            read_stamped_within(p, 100).unwrap_err(),
+            "too large (more than 100 bytes; it grew while it was read)"
         );
     }
 
@@ -415,25 +471,32 @@ mod tests {
             }
             files.push(p);
         }
-        let mut seen = Vec::new();
-        parse_each(
-            &files,
-            |s| s.figures.len(),
-            |r| match r {
-                Ok((s, stamp, figures)) => {
-                    assert_eq!(stamp.len, s.text.len() as u64);
-                    seen.push((s.path, figures, None));
+        for n in [0, 1, 6, 203] {
+            for (threads, batch) in [(1, 1), (2, 1), (2, 7), (3, 16), (2, 300)] {
+                let files = &files[..n];
+                let mut seen = Vec::new();
+                parse_each_in(
+                    files,
+                    threads,
+                    batch,
+                    |s| s.figures.first().map(|f| f.value),
+                    |r| match r {
+                        Ok((s, stamp, value)) => {
+                            assert_eq!(stamp.len, s.text.len() as u64);
+                            seen.push((s.path, value, None));
+                        }
+                        Err(k) => seen.push((k.path, None, Some(k.reason))),
+                    },
+                );
+                assert_eq!(seen.len(), n, "{n} files, batches of {batch}");
+                for (i, (path, value, skipped)) in seen.iter().enumerate() {
+                    assert_eq!(path, &files[i], "{n} files, batches of {batch}");
+                    if i % 17 == 5 {
+                        assert_eq!(skipped.as_deref(), Some("binary file (contains NUL bytes)"));
+                    } else {
+                        assert_eq!((*value, skipped), (Some(i as f64 + 2.0), &None));
+                    }
                 }
-                Err(k) => seen.push((k.path, 0, Some(k.reason))),
-            },
-        );
-        assert_eq!(seen.len(), files.len());
-        for (i, (path, figures, skipped)) in seen.iter().enumerate() {
-            assert_eq!(path, &files[i]);
-            if i % 17 == 5 {
-                assert_eq!(skipped.as_deref(), Some("binary file (contains NUL bytes)"));
-            } else {
-                assert_eq!((*figures, skipped), (1, &None), "{}", path.display());
             }
         }
     }

@@ -630,7 +630,8 @@ fn may_hold_number(s: &str) -> bool {
 /// Is `w`, in any case, a word that can start a figure ("seventy-seven",
 /// "Dozens", "half"), or the scale word of one that starts with "a" ("a
 /// hundred")? Asked of every word of every sentence, so the words are kept
-/// as `text::short_key` keys: every one is ASCII, of 3 to 13 letters.
+/// as `text::short_key` keys: every one is ASCII, of 3 to 13 bytes
+/// (letters and hyphens: "seventy-seven").
 fn is_number_word(w: &str) -> bool {
     static WORDS: std::sync::OnceLock<rustc_hash::FxHashSet<u128>> = std::sync::OnceLock::new();
     if !(3..=13).contains(&w.len()) || !w.is_ascii() {
