@@ -176,15 +176,16 @@ fn pandoc_citations(masked: &mut String, out: &mut Vec<CitationMarker>) {
     let bytes = masked.as_bytes();
     let mut groups = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'[' {
-            if let Some(close) = bytes[i..].iter().position(|&b| b == b']' || b == b'\n') {
-                let end = i + close;
-                if bytes[end] == b']' && masked[i..end].contains('@') {
-                    groups.push(i..end + 1);
-                    i = end + 1;
-                    continue;
-                }
+    // Each `[` is found with memchr: a byte at a time, this loop was a
+    // fifth of reading a source's Markdown.
+    while let Some(open) = memchr::memchr(b'[', &bytes[i..]) {
+        i += open;
+        if let Some(close) = memchr::memchr2(b']', b'\n', &bytes[i..]) {
+            let end = i + close;
+            if bytes[end] == b']' && masked[i..end].contains('@') {
+                groups.push(i..end + 1);
+                i = end + 1;
+                continue;
             }
         }
         i += 1;
