@@ -1266,16 +1266,18 @@ fn read_qualifier(s: &Sentence, first: usize) -> (usize, Option<Qualifier>) {
 }
 
 /// The step of the last significant digit of a number as written.
+/// Only the digits and dots count, read where they are (no copy of them
+/// is made: this runs for every figure).
 fn step_of(raw: &str, scale: f64) -> f64 {
-    let digits: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    if let Some((_, dec)) = digits.split_once('.') {
-        return 10f64.powi(-(dec.len() as i32)) * scale;
+    // Digits and dots are ASCII: no byte of another character is one.
+    let kept = || raw.bytes().filter(|b| b.is_ascii_digit() || *b == b'.');
+    let len = kept().count();
+    if let Some(dot) = kept().position(|b| b == b'.') {
+        let decimals = len - dot - 1;
+        return 10f64.powi(-(decimals as i32)) * scale;
     }
-    let zeros = digits.chars().rev().take_while(|c| *c == '0').count();
-    let zeros = if zeros == digits.len() { 0 } else { zeros };
+    let zeros = kept().rev().take_while(|b| *b == b'0').count();
+    let zeros = if zeros == len { 0 } else { zeros };
     10f64.powi(zeros as i32) * scale
 }
 
@@ -1666,6 +1668,24 @@ mod tests {
         assert!(is_number_word("Seventy-Seven"));
         assert!(!is_number_word("seventy-zero"));
         assert!(!is_number_word("twenty-ten"));
+    }
+
+    #[test]
+    fn a_step_is_the_last_significant_digit_as_written() {
+        for (raw, scale, step) in [
+            ("25", 1.0, 1.0),
+            ("1,500", 1.0, 100.0),
+            ("3,000", 1.0, 1000.0),
+            ("1.25", 1.0, 0.01),
+            ("1.5", 1e6, 1e5),
+            ("100", 1e3, 1e5),
+            ("0", 1.0, 1.0),
+            ("", 1.0, 1.0),
+            ("1.2.30", 1.0, 1e-4),
+            ("2é0", 1.0, 10.0),
+        ] {
+            assert_eq!(step_of(raw, scale), step, "{raw} × {scale}");
+        }
     }
 
     #[test]
