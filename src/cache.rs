@@ -290,12 +290,14 @@ pub fn load_into(
             ),
         };
     let saved_count = entries.len();
-    let mut reused: Vec<Stored> = Vec::new();
+    // Each with the stamp its entry was saved with: the stamp a whole
+    // rewrite writes for it (its file is not stat'ed again then).
+    let mut reused: Vec<(Stored, Stamp)> = Vec::new();
     let mut to_parse = Vec::new();
     let mut stale = 0;
     for (f, now) in &files {
         match entries.remove(f.as_os_str()) {
-            Some((e, stamp)) if *now == Some(stamp) => reused.push(e),
+            Some((e, stamp)) if *now == Some(stamp) => reused.push((e, stamp)),
             found => {
                 stale += usize::from(found.is_some());
                 to_parse.push(f.clone());
@@ -319,10 +321,23 @@ pub fn load_into(
     if !positions_saved {
         if let Some(b) = &bytes {
             let raw = (**b).as_ref();
-            corpus.reserve_words(reused.iter().filter_map(|e| e.word_ids(raw)));
+            corpus.reserve_words(reused.iter().filter_map(|(e, _)| e.word_ids(raw)));
         }
     }
+    // The whole file is written again when there is none, or once half of
+    // it would be superseded entries; else changes are appended.
+    let garbage = superseded + dropped.len() + stale;
+    // Word positions are read in place only from a file that ends with
+    // them; after any change a large corpus would list them all again at
+    // every start (seconds at 100,000 sources). Write it whole once instead.
+    let positions_lost =
+        saved_count > 0 && !positions_saved && first + to_parse.len() >= REWRITE_FOR_POSITIONS;
+    let rewrite = index.is_some()
+        && (saved_count == 0 || garbage * 2 > first + to_parse.len() || positions_lost);
     let mut stamps: Vec<(PathBuf, Stamp)> = Vec::new();
+    // The sources read from the index, with their saved stamps, for a whole
+    // rewrite.
+    let mut reused_stamps: Vec<(PathBuf, Stamp)> = Vec::new();
     // Saved lists number the sources as saved: one entry parsed again (or
     // lost) instead of read shifts every later one, so they are then
     // listed again instead.
@@ -340,12 +355,16 @@ pub fn load_into(
             _ => None,
         };
         // Sources from the index first, then new ones, each in path order.
-        for e in reused {
+        for (e, stamp) in reused {
             let path = e.head.path.clone();
             let inserted = bytes
                 .as_ref()
                 .and_then(|b| corpus.insert_stored(e, b, positions_saved, words_fit));
-            if inserted.is_none() {
+            if inserted.is_some() {
+                if rewrite {
+                    reused_stamps.push((path, stamp));
+                }
+            } else {
                 // An entry that passed its checksum but does not fit (a bug):
                 // parse the file rather than lose the source.
                 tracing::error!("index entry of {} does not fit; parsing it", path.display());
@@ -390,24 +409,14 @@ pub fn load_into(
     progress(first, total);
     let inserted_at = clock.elapsed();
 
-    // The whole file is written again when there is none, or once half of
-    // it would be superseded entries; else changes are appended.
-    let garbage = superseded + dropped.len() + stale;
-    // Word positions are read in place only from a file that ends with
-    // them; after any change a large corpus would list them all again at
-    // every start (seconds at 100,000 sources). Write it whole once instead.
-    let positions_lost =
-        saved_count > 0 && !positions_saved && first + to_parse.len() >= REWRITE_FOR_POSITIONS;
     // Sources parsed for a whole write are listed for lookups once it is
     // written; this lists them in memory if not, even if the load unwinds.
     let listing = ListedAtLast(shelf);
-    let mut writer = index
-        .filter(|_| saved_count == 0 || garbage * 2 > first + to_parse.len() || positions_lost)
-        .and_then(|path| {
-            Writer::start(path, dirs)
-                .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
-                .ok()
-        });
+    let mut writer = index.filter(|_| rewrite).and_then(|path| {
+        Writer::start(path, dirs)
+            .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
+            .ok()
+    });
     let failed = |e: std::io::Error, writer: &mut Option<Writer>| {
         if let Some(w) = writer.take() {
             tracing::warn!("cannot write the index {}: {e}", w.path.display());
@@ -517,7 +526,14 @@ pub fn load_into(
     );
     let whole = writer.is_some();
     let index = match (writer, index) {
-        (Some(w), _) => finish_and_rebase(w, dirs, shelf, &stamps),
+        (Some(w), _) => {
+            // Every source's stamp is known: parsed ones as read, the others
+            // as saved. None is stat'ed now: a file edited since it was
+            // listed would get its new stamp beside its old text.
+            let mut known = reused_stamps;
+            known.extend(stamps.iter().cloned());
+            finish_and_rebase(w, dirs, shelf, &known)
+        }
         (None, Some(path)) if saved_count > 0 => {
             let mut file = IndexFile {
                 path: path.to_path_buf(),
@@ -584,7 +600,7 @@ fn finish_and_rebase(
     let path = w.path.clone();
     let c = shelf_read(shelf);
     let revision = c.revision();
-    let stamps = stamps_of(&c, fresh, &HashSet::new());
+    let stamps = stamps_of(&c, fresh, |_| None, &HashSet::new());
     // The corpus was unlocked between batches: a source may have been
     // replaced since its encoded form was written.
     let finished = w.finish(dirs, &c, &stamps, Held::Checked);
@@ -749,11 +765,15 @@ fn on_all_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Op
     })
 }
 
-/// Stamps for every source of the corpus: the fresh ones given, the others
-/// read from disk (they were just checked against their saved stamps).
+/// Stamps for the sources of the corpus: those in `fresh`, else as `saved`
+/// gives them (the stamp their text was read with). A source with neither
+/// is left out, to be parsed again at the next load: its file is never
+/// stat'ed here, since a file changed after its text was read would get
+/// the new stamp beside the old text, and be trusted at every start.
 fn stamps_of(
     corpus: &Corpus,
     fresh: &[(PathBuf, Stamp)],
+    saved: impl Fn(&Path) -> Option<Stamp>,
     held_back: &HashSet<PathBuf>,
 ) -> Vec<(PathBuf, Stamp)> {
     let fresh: HashMap<&Path, Stamp> = fresh.iter().map(|(p, s)| (p.as_path(), *s)).collect();
@@ -764,7 +784,7 @@ fn stamps_of(
             let stamp = fresh
                 .get(s.path.as_path())
                 .copied()
-                .or_else(|| Stamp::read(&s.path))?;
+                .or_else(|| saved(&s.path))?;
             Some((s.path.clone(), stamp))
         })
         .collect()
@@ -801,7 +821,19 @@ impl IndexFile {
         }
         let replaced = changed.len() + removed.len();
         if (self.superseded + replaced) * 2 > corpus.len().max(1) {
-            let all = stamps_of(corpus, &changed, &self.held_back);
+            // The others' stamps as this file saved them (the last entry
+            // for each path wins, as at a load).
+            let saved = match read(&self.path, &self.dirs) {
+                Ok(Some(saved)) => saved.entries,
+                Ok(None) => Entries::default(),
+                Err(why) => {
+                    tracing::warn!("rewriting the index without its entries: {why}");
+                    Entries::default()
+                }
+            };
+            let stamp_saved = |p: &Path| saved.get(p.as_os_str()).map(|(_, stamp)| *stamp);
+            let all = stamps_of(corpus, &changed, stamp_saved, &self.held_back);
+            drop(saved);
             let held_back = std::mem::take(&mut self.held_back);
             *self = write_full(&self.path, &self.dirs, corpus, &all)?;
             self.held_back = held_back;

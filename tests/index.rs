@@ -645,3 +645,62 @@ fn a_word_id_outside_the_vocabulary_is_caught_though_its_checksum_holds() {
         .word_ids(again.corpus.key_of_path(&first).unwrap());
     assert!(!ids.is_empty() && !ids.contains(&u32::MAX));
 }
+
+/// A whole rewrite during a load: a file edited after the folders were
+/// listed (and its saved entry trusted) keeps the stamp its saved text was
+/// read with, so the next start sees the edit.
+#[test]
+fn a_rewrite_during_a_load_saves_each_source_with_the_stamp_of_its_text() {
+    let (_dir, sources, index) = archive(1030);
+    open(&sources, &index);
+    // One change: a corpus this large is then written whole.
+    std::fs::write(sources.join("0007.txt"), "The archive lists 99 letters.\n").unwrap();
+    let edited = sources.join("0100.txt");
+    let once = std::sync::Once::new();
+    let loaded = cache::load_corpus(std::slice::from_ref(&sources), Some(&index), |_, _| {
+        once.call_once(|| {
+            std::fs::write(&edited, "The archive lists 12345 letters, edited.\n").unwrap()
+        })
+    })
+    .unwrap();
+    assert!(loaded.report.written_whole);
+    assert_eq!((loaded.report.reused, loaded.report.parsed), (1029, 1));
+    let after = open(&sources, &index);
+    assert_eq!((after.report.reused, after.report.parsed), (1029, 1));
+    let key = after.corpus.key_of_path(&edited).unwrap();
+    let text = after.corpus.get(key).unwrap().text.clone();
+    assert_eq!(text, "The archive lists 12345 letters, edited.\n");
+}
+
+/// A whole rewrite after appended changes: a file edited on disk that the
+/// server has not read yet keeps its saved stamp, so the next start parses
+/// it instead of trusting the old text under the new stamp.
+#[test]
+fn a_rewrite_after_appends_keeps_the_saved_stamps_of_the_other_sources() {
+    let (_dir, sources, index) = project();
+    let mut loaded = open(&sources, &index);
+    let other = sources.join("103_council_transcript.txt");
+    std::fs::write(&other, "The council counted 4242 votes.\n").unwrap();
+    let wire = sources.join("102_wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    let mut rewritten = false;
+    for round in 0..12 {
+        std::fs::write(&wire, format!("{text}\nRound {round}.\n")).unwrap();
+        let (t, stamp) = load::read_stamped(&wire).unwrap();
+        loaded.corpus.upsert(&wire, t);
+        let before = std::fs::metadata(&index).unwrap().len();
+        let file = loaded.report.index.as_mut().unwrap();
+        file.append(&loaded.corpus, &[(wire.clone(), stamp)], &[])
+            .unwrap();
+        rewritten |= std::fs::metadata(&index).unwrap().len() < before;
+    }
+    assert!(rewritten);
+    let again = open(&sources, &index);
+    assert_eq!((again.report.reused, again.report.parsed), (7, 1));
+    let key = again.corpus.key_of_path(&other).unwrap();
+    assert_eq!(
+        again.corpus.get(key).unwrap().text,
+        "The council counted 4242 votes.\n"
+    );
+    assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
+}
