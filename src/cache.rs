@@ -231,11 +231,12 @@ pub fn load_into(
 ) -> Result<Report, LoadError> {
     let clock = std::time::Instant::now();
     // Listing the folders (with each file's stamp) and reading the index
-    // overlap. With no index to compare them with, files are listed without
+    // overlap. With no index this build can use to compare them with (none,
+    // or one another build of the engine wrote), files are listed without
     // their stamps (a stat each: a tenth of a second at 100,000 files);
     // each is stamped when it is read. Should an index appear meanwhile,
     // its entries find no stamp to match and their files are parsed.
-    let stamped = index.is_some_and(Path::exists);
+    let stamped = index.is_some_and(header_fits);
     let (files, read_result) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let saved = index.map(|p| (p, read(p, dirs)));
@@ -1526,17 +1527,36 @@ fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
     Ok(Some(saved))
 }
 
-/// The payload of each record, with its offset in `bytes`.
-fn records(bytes: &[u8]) -> Result<Vec<Record<'_>>, String> {
+/// Why the header of an index file is not one this build reads, if it is
+/// not.
+fn header_error(bytes: &[u8]) -> Option<String> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
-        return Err("not an index file".into());
+        return Some("not an index file".into());
     }
     let format = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
     if format != FORMAT {
-        return Err(format!("format {format}, this build reads {FORMAT}"));
+        return Some(format!("format {format}, this build reads {FORMAT}"));
     }
     if &bytes[12..HEADER] != ENGINE.as_bytes() {
-        return Err("written by another build of the engine".into());
+        return Some("written by another build of the engine".into());
+    }
+    None
+}
+
+/// Does the file at `path` start with a header this build reads? Its
+/// records are not read.
+fn header_fits(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; HEADER];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| header_error(&head).is_none())
+}
+
+/// The payload of each record, with its offset in `bytes`.
+fn records(bytes: &[u8]) -> Result<Vec<Record<'_>>, String> {
+    if let Some(why) = header_error(bytes) {
+        return Err(why);
     }
     let mut out = Vec::new();
     let mut at = HEADER;
@@ -1705,6 +1725,32 @@ fn decode_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_header_this_build_reads_fits() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("index.bin");
+        assert!(!header_fits(&p), "no file");
+        let mut head = MAGIC.to_vec();
+        head.extend_from_slice(&FORMAT.to_le_bytes());
+        head.extend_from_slice(ENGINE.as_bytes());
+        std::fs::write(&p, &head).unwrap();
+        assert!(header_fits(&p));
+        std::fs::write(&p, &head[..HEADER - 1]).unwrap();
+        assert!(!header_fits(&p), "truncated");
+        let mut other = head.clone();
+        other[HEADER - 1] ^= 1;
+        std::fs::write(&p, &other).unwrap();
+        assert!(!header_fits(&p), "another engine");
+        assert_eq!(
+            header_error(&other).as_deref(),
+            Some("written by another build of the engine")
+        );
+        let mut format = head.clone();
+        format[8] ^= 1;
+        std::fs::write(&p, &format).unwrap();
+        assert!(!header_fits(&p), "another format");
+    }
 
     #[test]
     fn a_u32s_record_written_in_place_has_the_bytes_of_its_gathered_payload() {
