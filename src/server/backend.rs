@@ -340,7 +340,7 @@ impl State {
     fn index(self: &Arc<State>, client: &Client, ws: Arc<Workspace>) {
         let state = self.clone();
         let client = client.clone();
-        lock(&ws.changed_while_loading).0 += 1;
+        let running = ws.start_load();
         tokio::spawn(async move {
             let dirs = ws.corpus_dirs(&read(&state.client_settings));
             // Watch before listing: a file that changes from here on is
@@ -467,18 +467,9 @@ impl State {
             )
             .await;
             // Files that changed while loading, now that it is done.
-            let changed = {
-                let mut loading = lock(&ws.changed_while_loading);
-                loading.0 = loading.0.saturating_sub(1);
-                if loading.0 == 0 {
-                    // Analyses made during the load held "no source"
-                    // verdicts back (`is_indexed`): none is reused now.
-                    ws.generation.fetch_add(1, Ordering::SeqCst);
-                    std::mem::take(&mut loading.1)
-                } else {
-                    Vec::new()
-                }
-            };
+            // Analyses made during the load held "no source" verdicts back
+            // (`is_indexed`): none is reused now.
+            let changed = running.end();
             if !changed.is_empty() {
                 state.on_paths_changed(&client, changed);
             }

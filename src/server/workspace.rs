@@ -115,6 +115,66 @@ impl Workspace {
     }
 }
 
+/// One load of a workspace's whole corpus, counted in
+/// `changed_while_loading` from `start_load` until `end` or, if the task
+/// that holds it unwinds or is dropped, until it is dropped: a count left
+/// behind would hold "no source" verdicts back for good.
+pub struct LoadRunning {
+    ws: std::sync::Arc<Workspace>,
+    ended: bool,
+}
+
+impl Workspace {
+    pub fn start_load(self: &std::sync::Arc<Self>) -> LoadRunning {
+        self.changed_while_loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0 += 1;
+        LoadRunning {
+            ws: self.clone(),
+            ended: false,
+        }
+    }
+}
+
+impl LoadRunning {
+    /// Counts the load out. When it was the last, the files that changed
+    /// meanwhile (to re-index now), and analyses that held "no source"
+    /// verdicts back are not reused.
+    pub fn end(mut self) -> Vec<PathBuf> {
+        self.ended = true;
+        self.count_out()
+    }
+
+    fn count_out(&self) -> Vec<PathBuf> {
+        let mut loading = self
+            .ws
+            .changed_while_loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        loading.0 = loading.0.saturating_sub(1);
+        if loading.0 == 0 {
+            self.ws.generation.fetch_add(1, Ordering::SeqCst);
+            std::mem::take(&mut loading.1)
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Drop for LoadRunning {
+    fn drop(&mut self) {
+        if !self.ended {
+            let lost = self.count_out();
+            tracing::error!(
+                "the load of {} ended early; {} source files changed meanwhile are not re-indexed",
+                self.ws.root.display(),
+                lost.len()
+            );
+        }
+    }
+}
+
 /// A load fills the workspace's corpus batch by batch (each batch a change).
 impl crate::cache::Shelf for Workspace {
     fn cell(&self) -> &RwLock<Corpus> {
@@ -161,6 +221,45 @@ mod tests {
         ws.changed_while_loading.lock().unwrap().0 += 1;
         assert!(!ws.is_indexed(), "during a later load");
         ws.changed_while_loading.lock().unwrap().0 -= 1;
+        assert!(ws.is_indexed());
+    }
+
+    #[test]
+    fn a_load_is_counted_out_when_it_ends_and_when_its_task_is_dropped() {
+        let ws = std::sync::Arc::new(Workspace::new(
+            PathBuf::from("/p"),
+            None,
+            Settings::default(),
+        ));
+        ws.indexed.store(true, Ordering::SeqCst);
+        let (first, second) = (ws.start_load(), ws.start_load());
+        ws.changed_while_loading
+            .lock()
+            .unwrap()
+            .1
+            .push(PathBuf::from("/p/a.md"));
+        let before = ws.generation();
+        assert_eq!(first.end(), Vec::<PathBuf>::new(), "another load runs");
+        assert!(!ws.is_indexed());
+        assert_eq!(ws.generation(), before);
+        // The task holding the last load unwinds: counted out all the same.
+        let unwound = std::thread::spawn(move || {
+            let _held = second;
+            panic!("the index task fails");
+        })
+        .join();
+        assert!(unwound.is_err());
+        assert!(ws.is_indexed());
+        assert_eq!(ws.generation(), before + 1);
+        assert!(ws.changed_while_loading.lock().unwrap().1.is_empty());
+        // A load that ends hands over the files changed meanwhile.
+        let third = ws.start_load();
+        ws.changed_while_loading
+            .lock()
+            .unwrap()
+            .1
+            .push(PathBuf::from("/p/b.md"));
+        assert_eq!(third.end(), vec![PathBuf::from("/p/b.md")]);
         assert!(ws.is_indexed());
     }
 }
