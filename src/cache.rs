@@ -1167,10 +1167,7 @@ impl Writer {
             blobs: HashMap::new(),
             finished: false,
         };
-        let mut head = Vec::new();
-        head.extend_from_slice(MAGIC);
-        head.extend_from_slice(&FORMAT.to_le_bytes());
-        head.extend_from_slice(ENGINE.as_bytes());
+        let head = header();
         w.file.write_all(&head)?;
         w.written = head.len() as u64;
         w.put(Kind::Dirs, &encode(&dirs)?)?;
@@ -1527,6 +1524,14 @@ fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
     Ok(Some(saved))
 }
 
+/// The header this build writes: magic, format, engine fingerprint.
+fn header() -> Vec<u8> {
+    let mut head = MAGIC.to_vec();
+    head.extend_from_slice(&FORMAT.to_le_bytes());
+    head.extend_from_slice(ENGINE.as_bytes());
+    head
+}
+
 /// Why the header of an index file is not one this build reads, if it is
 /// not.
 fn header_error(bytes: &[u8]) -> Option<String> {
@@ -1731,9 +1736,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("index.bin");
         assert!(!header_fits(&p), "no file");
-        let mut head = MAGIC.to_vec();
-        head.extend_from_slice(&FORMAT.to_le_bytes());
-        head.extend_from_slice(ENGINE.as_bytes());
+        let head = header();
+        assert_eq!(head.len(), HEADER);
         std::fs::write(&p, &head).unwrap();
         assert!(header_fits(&p));
         std::fs::write(&p, &head[..HEADER - 1]).unwrap();

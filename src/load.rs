@@ -206,7 +206,6 @@ fn read_stamped_within(path: &Path, limit: u64) -> Result<(String, Stamp), Strin
         }
         if n == bytes.len() {
             // The file grew since it was stamped: the rest, up to the limit.
-            bytes.truncate(n);
             (&file)
                 .take((limit + 1).saturating_sub(n as u64))
                 .read_to_end(&mut bytes)
@@ -311,12 +310,10 @@ fn parse_each_in<X: Send>(
             let (tx, next, also) = (tx.clone(), &next, &also);
             scope.spawn(move || loop {
                 let first = next.fetch_add(batch, std::sync::atomic::Ordering::Relaxed);
-                let Some(paths) = files.get(first..(first + batch).min(files.len())) else {
-                    return;
-                };
-                if paths.is_empty() {
+                if first >= files.len() {
                     return;
                 }
+                let paths = &files[first..(first + batch).min(files.len())];
                 let results: Vec<_> = paths
                     .iter()
                     .map(|path| {

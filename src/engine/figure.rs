@@ -630,10 +630,10 @@ fn may_hold_number(s: &str) -> bool {
 /// Is `w`, in any case, a word that can start a figure ("seventy-seven",
 /// "Dozens", "half"), or the scale word of one that starts with "a" ("a
 /// hundred")? Asked of every word of every sentence, so the words are kept
-/// as `text::short_key` keys: every one is ASCII, of 3 to 13 bytes
-/// (letters and hyphens: "seventy-seven").
+/// as `text::ShortKeys`: every one is ASCII, of 3 to 13 bytes (letters and
+/// hyphens: "seventy-seven").
 fn is_number_word(w: &str) -> bool {
-    static WORDS: std::sync::OnceLock<rustc_hash::FxHashSet<u128>> = std::sync::OnceLock::new();
+    static WORDS: std::sync::OnceLock<text::ShortKeys> = std::sync::OnceLock::new();
     if !(3..=13).contains(&w.len()) || !w.is_ascii() {
         return false;
     }
@@ -649,7 +649,7 @@ fn is_number_word(w: &str) -> bool {
             let compounds = TENS
                 .iter()
                 .flat_map(|t| UNITS[1..10].iter().map(move |u| format!("{t}-{u}")));
-            UNITS
+            let words: Vec<String> = UNITS
                 .iter()
                 .chain(TENS)
                 .map(|w| w.to_string())
@@ -657,10 +657,10 @@ fn is_number_word(w: &str) -> bool {
                 .chain(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()))
                 .chain(SCALE_WORDS.iter().map(|(w, _)| w.to_string()))
                 .chain(["dozen", "half", "tens"].map(String::from))
-                .map(|w| text::short_key(w.as_bytes()))
-                .collect()
+                .collect();
+            text::ShortKeys::of(words.iter().map(String::as_str))
         })
-        .contains(&text::short_key(lower))
+        .contains(lower)
 }
 
 fn extract_sentence(

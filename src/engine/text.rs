@@ -316,7 +316,7 @@ impl<V: Copy> ShortTable<V> {
 /// Up to 15 bytes as one integer: the bytes in order, little-endian, then
 /// zeros, with the length in the last byte (which keeps "a" apart from
 /// "a\0"). Read with at most two loads, not a copy of unknown length.
-pub(super) fn short_key(bytes: &[u8]) -> u128 {
+fn short_key(bytes: &[u8]) -> u128 {
     let n = bytes.len();
     debug_assert!(n <= 15);
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
@@ -587,15 +587,34 @@ const STOP_WORDS: &[&str] = &[
 /// English function words that carry no topic: they never count as shared
 /// context between two sentences.
 pub fn is_stopword(w: &str) -> bool {
-    // Keyed as `ShortTable` keys words: hashing a string and comparing its
-    // bytes cost three times as much, for a question asked of most words
-    // near every figure. Every stop word is shorter than 16 bytes.
-    static SET: OnceLock<rustc_hash::FxHashSet<u128>> = OnceLock::new();
-    let bytes = w.as_bytes();
-    bytes.len() <= 15
-        && SET
-            .get_or_init(|| STOP_WORDS.iter().map(|s| short_key(s.as_bytes())).collect())
-            .contains(&short_key(bytes))
+    // Hashing a string and comparing its bytes cost three times as much,
+    // for a question asked of most words near every figure.
+    static SET: OnceLock<ShortKeys> = OnceLock::new();
+    SET.get_or_init(|| ShortKeys::of(STOP_WORDS.iter().copied()))
+        .contains(w.as_bytes())
+}
+
+/// A set of words of 15 bytes or fewer, kept as `short_key` keys (as
+/// `ShortTable` keys words): a lookup hashes one integer and compares
+/// another, without reading the word's bytes again.
+pub(super) struct ShortKeys(rustc_hash::FxHashSet<u128>);
+
+impl ShortKeys {
+    /// The set of `words`; a longer one would never be found, so none may
+    /// be given.
+    pub(super) fn of<'a>(words: impl IntoIterator<Item = &'a str>) -> ShortKeys {
+        ShortKeys(
+            words
+                .into_iter()
+                .inspect(|w| debug_assert!(w.len() <= 15, "{w}"))
+                .map(|w| short_key(w.as_bytes()))
+                .collect(),
+        )
+    }
+
+    pub(super) fn contains(&self, bytes: &[u8]) -> bool {
+        bytes.len() <= 15 && self.0.contains(&short_key(bytes))
+    }
 }
 
 const ABBREVIATIONS: &[&str] = &[

@@ -525,7 +525,7 @@ impl State {
                     continue;
                 }
                 {
-                    let mut loading = lock(&ws.changed_while_loading);
+                    let mut loading = ws.loading();
                     if loading.0 > 0 {
                         if load::is_source_file(path) {
                             loading.1.push(path.clone());

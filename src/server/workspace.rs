@@ -105,13 +105,23 @@ impl Workspace {
     /// Loaded once, and no load of the whole corpus running: a load
     /// replaces the corpus as it starts and fills it as it goes.
     pub fn is_indexed(&self) -> bool {
-        // A poisoned count is still the count.
-        let loading = self
-            .changed_while_loading
+        self.indexed.load(Ordering::SeqCst) && self.loading().0 == 0
+    }
+
+    /// The count of loads running and the files changed meanwhile. A
+    /// poisoned lock is still the last count written.
+    pub fn loading(&self) -> std::sync::MutexGuard<'_, (usize, Vec<PathBuf>)> {
+        self.changed_while_loading
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .0;
-        self.indexed.load(Ordering::SeqCst) && loading == 0
+    }
+
+    pub fn start_load(self: &std::sync::Arc<Self>) -> LoadRunning {
+        self.loading().0 += 1;
+        LoadRunning {
+            ws: self.clone(),
+            ended: false,
+        }
     }
 }
 
@@ -124,19 +134,6 @@ pub struct LoadRunning {
     ended: bool,
 }
 
-impl Workspace {
-    pub fn start_load(self: &std::sync::Arc<Self>) -> LoadRunning {
-        self.changed_while_loading
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .0 += 1;
-        LoadRunning {
-            ws: self.clone(),
-            ended: false,
-        }
-    }
-}
-
 impl LoadRunning {
     /// Counts the load out. When it was the last, the files that changed
     /// meanwhile (to re-index now), and analyses that held "no source"
@@ -147,11 +144,7 @@ impl LoadRunning {
     }
 
     fn count_out(&self) -> Vec<PathBuf> {
-        let mut loading = self
-            .ws
-            .changed_while_loading
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut loading = self.ws.loading();
         loading.0 = loading.0.saturating_sub(1);
         if loading.0 == 0 {
             self.ws.generation.fetch_add(1, Ordering::SeqCst);
