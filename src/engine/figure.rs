@@ -603,7 +603,12 @@ pub fn extract_lexed(
 /// news prose, is read a byte at a time.
 fn may_hold_number(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.iter().any(u8::is_ascii_digit) {
+    // A chunk at a time, without an early exit inside one: the compiler
+    // compares 32 bytes at once.
+    if bytes
+        .chunks(32)
+        .any(|c| c.iter().fold(false, |any, b| any | b.is_ascii_digit()))
+    {
         return true;
     }
     let mut start = 0;
@@ -633,8 +638,18 @@ fn may_hold_number(s: &str) -> bool {
 /// as `text::ShortKeys`: every one is ASCII, of 3 to 13 bytes (letters and
 /// hyphens: "seventy-seven").
 fn is_number_word(w: &str) -> bool {
-    static WORDS: std::sync::OnceLock<text::ShortKeys> = std::sync::OnceLock::new();
+    static WORDS: std::sync::OnceLock<(LengthsByInitial, text::ShortKeys)> =
+        std::sync::OnceLock::new();
     if !(3..=13).contains(&w.len()) || !w.is_ascii() {
+        return false;
+    }
+    let (lengths, set) = WORDS.get_or_init(|| {
+        let scale = SCALE_WORDS.iter().map(|(w, _)| *w);
+        number_words_and(scale.chain(["dozen", "half", "tens"]))
+    });
+    // Most words are turned away by their first letter and length ("the"
+    // and "from" are not).
+    if !lengths.may_hold(w.as_bytes()) {
         return false;
     }
     // Copied a byte at a time: `copy_from_slice` of a length not known
@@ -643,24 +658,66 @@ fn is_number_word(w: &str) -> bool {
     for (to, from) in buf.iter_mut().zip(w.bytes()) {
         *to = from.to_ascii_lowercase();
     }
-    let lower = &buf[..w.len()];
-    WORDS
-        .get_or_init(|| {
-            let compounds = TENS
-                .iter()
-                .flat_map(|t| UNITS[1..10].iter().map(move |u| format!("{t}-{u}")));
-            let words: Vec<String> = UNITS
-                .iter()
-                .chain(TENS)
-                .map(|w| w.to_string())
-                .chain(compounds)
-                .chain(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()))
-                .chain(SCALE_WORDS.iter().map(|(w, _)| w.to_string()))
-                .chain(["dozen", "half", "tens"].map(String::from))
-                .collect();
-            text::ShortKeys::of(words.iter().map(String::as_str))
-        })
-        .contains(lower)
+    set.contains(&buf[..w.len()])
+}
+
+/// Can the normalised word `w` start a figure's core: a vague plural,
+/// "tens", "half", "a", "an", "dozen" or a small number ("seventy-seven")?
+/// `read_core` turns every other word away; asked of every word of a
+/// sentence that may hold a figure.
+fn starts_core(w: &str) -> bool {
+    static WORDS: std::sync::OnceLock<(LengthsByInitial, text::ShortKeys)> =
+        std::sync::OnceLock::new();
+    let (lengths, set) =
+        WORDS.get_or_init(|| number_words_and(["tens", "half", "a", "an", "dozen"].into_iter()));
+    lengths.may_hold(w.as_bytes()) && set.contains(w.as_bytes())
+}
+
+/// The small numbers ("zero" to "ninety-nine") and the vague plurals, with
+/// `more`, as a set and the lengths by initial of its words.
+fn number_words_and<'a>(
+    more: impl Iterator<Item = &'a str>,
+) -> (LengthsByInitial, text::ShortKeys) {
+    let compounds = TENS
+        .iter()
+        .flat_map(|t| UNITS[1..10].iter().map(move |u| format!("{t}-{u}")));
+    let words: Vec<String> = UNITS
+        .iter()
+        .chain(TENS)
+        .copied()
+        .chain(VAGUE_PLURALS.iter().map(|(w, _)| *w))
+        .chain(more)
+        .map(String::from)
+        .chain(compounds)
+        .collect();
+    let words = || words.iter().map(String::as_str);
+    (LengthsByInitial::of(words()), text::ShortKeys::of(words()))
+}
+
+/// For each ASCII letter, the lengths (below 16) of the words of a set that
+/// start with it, in either case: a word whose pair is not there is not in
+/// the set.
+struct LengthsByInitial([u16; 26]);
+
+impl LengthsByInitial {
+    fn of<'a>(words: impl IntoIterator<Item = &'a str>) -> LengthsByInitial {
+        let mut lengths = [0u16; 26];
+        for w in words {
+            let first = w.as_bytes()[0].to_ascii_lowercase();
+            debug_assert!(first.is_ascii_lowercase() && w.len() < 16, "{w}");
+            lengths[usize::from(first - b'a')] |= 1 << w.len();
+        }
+        LengthsByInitial(lengths)
+    }
+
+    fn may_hold(&self, w: &[u8]) -> bool {
+        let Some(first) = w.first().map(u8::to_ascii_lowercase) else {
+            return false;
+        };
+        first.is_ascii_lowercase()
+            && w.len() < 16
+            && self.0[usize::from(first - b'a')] & (1 << w.len()) != 0
+    }
 }
 
 fn extract_sentence(
@@ -720,6 +777,16 @@ fn extract_sentence(
     let first_figure = out.len();
     let mut i = 0;
     while i < s.toks.len() {
+        // Most tokens cannot start a figure: turned away without a call.
+        let may_start = match s.toks[i].kind {
+            TokenKind::Word { mixed: false } => starts_core(&s.words[i]),
+            TokenKind::Punct(c) => matches!(c, '$' | '€' | '£'),
+            TokenKind::Word { mixed: true } | TokenKind::Number(_) => true,
+        };
+        if !may_start {
+            i += 1;
+            continue;
+        }
         match read_figure(&s, i, &context) {
             Some((fig, next)) => {
                 out.push(fig);
@@ -1331,10 +1398,7 @@ fn read_core(s: &Sentence, i: usize) -> Option<Core> {
             // Most words are not numbers: turned away before anything
             // else is read.
             let w = &s.words[at];
-            if vague_plural(w).is_none()
-                && !matches!(w, "tens" | "half" | "a" | "an" | "dozen")
-                && small_number(w).is_none()
-            {
+            if !starts_core(w) {
                 return None;
             }
             // A capitalised number word inside a sentence is a name
@@ -1632,6 +1696,8 @@ mod tests {
                 "two", "Seventy-seven", "HALF", "dozens", "tens", "a", "vote", "héllo",
                 "é", "ß", "-", " ", "“", "”", "’", "—", ",", "x", "twelve", "3",
                 "nineteen-", "Ünï", "日本", "🙂", "one\u{301}", "\n", "hundreds",
+                // Long enough to put a digit past the first 32-byte chunk.
+                "no figure is said to be written in these words at all",
             ]), 0..12)
         ) {
             let s = parts.concat();
@@ -1668,6 +1734,93 @@ mod tests {
         assert!(is_number_word("Seventy-Seven"));
         assert!(!is_number_word("seventy-zero"));
         assert!(!is_number_word("twenty-ten"));
+    }
+
+    #[test]
+    fn a_digit_is_found_in_any_chunk() {
+        let words = "x".repeat(100);
+        assert!(!may_hold_number(&words));
+        for at in 0..100 {
+            let mut s = words.clone();
+            s.replace_range(at..at + 1, "7");
+            assert!(may_hold_number(&s), "{at}");
+        }
+    }
+
+    #[test]
+    fn the_core_set_is_the_words_read_core_reads() {
+        let reads = |w: &str| {
+            vague_plural(w).is_some()
+                || matches!(w, "tens" | "half" | "a" | "an" | "dozen")
+                || small_number(w).is_some()
+        };
+        let mut words: Vec<String> = UNITS.iter().chain(TENS).map(|w| w.to_string()).collect();
+        for t in TENS.iter().chain(UNITS) {
+            for u in UNITS.iter().chain(TENS) {
+                words.push(format!("{t}-{u}"));
+            }
+        }
+        words.extend(VAGUE_PLURALS.iter().map(|(w, _)| w.to_string()));
+        words.extend(SCALE_WORDS.iter().map(|(w, _)| w.to_string()));
+        words.extend(
+            [
+                "dozen",
+                "half",
+                "tens",
+                "a",
+                "an",
+                "the",
+                "and",
+                "an-",
+                "as",
+                "twenty-",
+                "-five",
+                "ones",
+                "halves",
+                "",
+                "é",
+                "twentyfive",
+                "-",
+                "ten's",
+                "sixs",
+            ]
+            .map(String::from),
+        );
+        let mut read = 0;
+        for w in &words {
+            assert_eq!(starts_core(w), reads(w), "{w}");
+            assert!(
+                !starts_core(&w.to_uppercase()) || w.to_uppercase() == *w,
+                "{w}"
+            );
+            read += usize::from(reads(w));
+        }
+        // 20 units, 8 tens, 72 compounds, 5 vague plurals, and 5 more.
+        assert_eq!(read, 110);
+    }
+
+    #[test]
+    fn lengths_by_initial_turn_away_only_words_not_in_the_set() {
+        let set = LengthsByInitial::of(["two", "twenty", "a", "Half"]);
+        for w in [
+            "two", "the", "twenty", "thirty", "a", "half", "HALF", "hung",
+        ] {
+            assert!(set.may_hold(w.as_bytes()), "{w}");
+        }
+        for w in [
+            "",
+            "b",
+            "to",
+            "twelfth",
+            "an",
+            "said",
+            "1",
+            "é",
+            "-two",
+            "twentytwentytwenty",
+        ] {
+            assert!(!set.may_hold(w.as_bytes()), "{w}");
+        }
     }
 
     #[test]
