@@ -619,7 +619,7 @@ fn may_hold_number(s: &str) -> bool {
             (b.is_ascii_alphabetic() || b == b'-', 1)
         } else {
             let c = s[i..].chars().next().unwrap_or_default();
-            (c.is_alphabetic(), c.len_utf8())
+            (text::is_alphabetic(c), c.len_utf8())
         };
         if !part_of_word {
             if is_number_word(&s[start..i]) {
@@ -739,7 +739,7 @@ fn extract_sentence(
         buf: String::with_capacity(range.len()),
         spans: Vec::with_capacity(toks.len()),
     };
-    let mut context = Vec::new();
+    let mut context = Vec::with_capacity(toks.len());
     let mut stems = Vec::with_capacity(toks.len());
     let mut buf = String::new();
     for (i, t) in toks.iter().enumerate() {

@@ -80,6 +80,23 @@ static ASCII_CLASS: [u8; 256] = {
     t
 };
 
+/// Is `c` in the General Punctuation block (curly quotes, dashes,
+/// ellipsis), where no character is a letter or a digit? News prose is
+/// full of them, and the standard tests look each one up in a table.
+fn is_general_punctuation(c: char) -> bool {
+    ('\u{2000}'..='\u{206F}').contains(&c)
+}
+
+/// `char::is_alphabetic`, without the table for typographic punctuation.
+pub(crate) fn is_alphabetic(c: char) -> bool {
+    !is_general_punctuation(c) && c.is_alphabetic()
+}
+
+/// `char::is_alphanumeric`, without the table for typographic punctuation.
+fn is_alphanumeric(c: char) -> bool {
+    !is_general_punctuation(c) && c.is_alphanumeric()
+}
+
 /// The end of the run of letters and digits from byte `j` of `s`, and
 /// whether it holds an ASCII digit. ASCII, most of news prose, is read a
 /// byte at a time.
@@ -93,7 +110,7 @@ fn alnum_run(s: &str, mut j: usize) -> (usize, bool) {
             digit |= class == DIGIT;
             j += 1;
         } else if b >= 0x80 {
-            match char_at(s, j).filter(|c| c.is_alphanumeric()) {
+            match char_at(s, j).filter(|&c| is_alphanumeric(c)) {
                 Some(c) => j += c.len_utf8(),
                 None => break,
             }
@@ -126,7 +143,7 @@ pub fn lex_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         if c.is_ascii_digit() {
             let (j, value) = lex_number(bytes, i);
             // Digits glued to letters ("RVM10", "3rd", "10am") form a word.
-            if char_at(s, j).is_some_and(char::is_alphabetic) {
+            if char_at(s, j).is_some_and(is_alphabetic) {
                 let (k, _) = alnum_run(s, j);
                 out.push(Token {
                     start: base + i,
@@ -144,7 +161,7 @@ pub fn lex_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             i = j;
             continue;
         }
-        if c.is_alphabetic() {
+        if is_alphabetic(c) {
             let mut j = i;
             let mut mixed = false;
             loop {
@@ -154,7 +171,7 @@ pub fn lex_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                 // Inner apostrophe or hyphen followed by a letter continues the word.
                 if let Some(joint) = char_at(s, j).filter(|&c| is_apostrophe(c) || c == '-') {
                     let after = j + joint.len_utf8();
-                    if char_at(s, after).is_some_and(char::is_alphabetic) {
+                    if char_at(s, after).is_some_and(is_alphabetic) {
                         j = after;
                         continue;
                     }
@@ -788,6 +805,20 @@ pub fn squash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_general_punctuation_is_a_letter_or_a_digit() {
+        let block: Vec<char> = ('\u{2000}'..='\u{206F}').collect();
+        assert_eq!(block.len(), 112);
+        for c in block {
+            assert!(!c.is_alphabetic() && !c.is_alphanumeric(), "{c:?}");
+        }
+        for c in ['a', 'é', 'ß', '日', 'Ω', '\u{1FFF}', '\u{2070}', '\u{2071}'] {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+        assert!(is_alphabetic('\u{2071}'));
+    }
 
     #[test]
     fn short_keys_are_the_bytes_and_the_length() {
