@@ -842,12 +842,12 @@ impl IndexFile {
         }
         let mut out = Vec::new();
         if !removed.is_empty() {
-            record(&mut out, Kind::Removed, &encode(&removed)?);
+            record(&mut out, Kind::Removed, &encode(&removed)?)?;
         }
         let words = corpus.vocab_from(self.vocab_len);
         if !words.is_empty() {
             let words: Vec<&str> = words.iter().map(|t| t.as_str()).collect();
-            record(&mut out, Kind::Vocab, &encode(&words)?);
+            record(&mut out, Kind::Vocab, &encode(&words)?)?;
         }
         let mut f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
         let end = f.metadata()?.len();
@@ -876,11 +876,22 @@ fn encode_source(s: &crate::engine::source::Source) -> std::io::Result<Vec<u8>> 
     })
 }
 
-fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) {
-    out.push(kind as u8);
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+/// A record's head: its kind, its payload's length and its payload's
+/// crc32.
+fn record_head(kind: Kind, payload: &[u8]) -> std::io::Result<[u8; 9]> {
+    let len = u32::try_from(payload.len())
+        .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
+    let mut head = [0u8; 9];
+    head[0] = kind as u8;
+    head[1..5].copy_from_slice(&len.to_le_bytes());
+    head[5..9].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    Ok(head)
+}
+
+fn record(out: &mut Vec<u8>, kind: Kind, payload: &[u8]) -> std::io::Result<()> {
+    out.extend_from_slice(&record_head(kind, payload)?);
     out.extend_from_slice(payload);
+    Ok(())
 }
 
 /// Where something is in an index file: its offset, and its length or
@@ -1022,17 +1033,12 @@ fn sources_records(
         let blob = (blobs_at + at as u64, raw.len() as u32);
         found.push((key, *stamp, blob, crc32fast::hash(&raw)));
     }
-    if blobs.len() > u32::MAX as usize {
-        return Err(std::io::Error::other(
-            "sources too large for one index record",
-        ));
-    }
-    record(out, Kind::Blobs, &blobs);
+    record(out, Kind::Blobs, &blobs)?;
     let keys: Vec<SourceKey> = found.iter().map(|f| f.0).collect();
     let (words, ids) = words_payload(corpus, &keys, file_at + out.len() as u64 + 9);
-    record(out, Kind::Words, &words);
+    record(out, Kind::Words, &words)?;
     let (figure_keys, at) = keys_payload(corpus, &keys, file_at + out.len() as u64 + 9);
-    record(out, Kind::Keys, &figure_keys);
+    record(out, Kind::Keys, &figure_keys)?;
     let entries: Vec<Entry> = found
         .into_iter()
         .zip(ids.into_iter().zip(at))
@@ -1041,7 +1047,7 @@ fn sources_records(
         })
         .collect();
     for batch in entries.chunks(BATCH) {
-        record(out, Kind::Sources, &encode(batch)?);
+        record(out, Kind::Sources, &encode(batch)?)?;
     }
     Ok(())
 }
@@ -1176,13 +1182,7 @@ impl Writer {
 
     /// Writes one record.
     fn put(&mut self, kind: Kind, payload: &[u8]) -> std::io::Result<()> {
-        let len = u32::try_from(payload.len())
-            .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
-        let mut head = [0u8; 9];
-        head[0] = kind as u8;
-        head[1..5].copy_from_slice(&len.to_le_bytes());
-        head[5..9].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
-        self.file.write_all(&head)?;
+        self.file.write_all(&record_head(kind, payload)?)?;
         self.file.write_all(payload)?;
         self.written += 9 + payload.len() as u64;
         Ok(())
@@ -1771,7 +1771,7 @@ mod tests {
                 .expect("writing to memory");
             let (payload, gathered_places) = u32s_payload(iter, at + 9);
             let mut gathered = Vec::new();
-            record(&mut gathered, Kind::Words, &payload);
+            record(&mut gathered, Kind::Words, &payload).unwrap();
             assert_eq!(streamed, gathered, "at {at}");
             assert_eq!(n, gathered.len() as u64);
             assert_eq!(places, gathered_places);
