@@ -704,7 +704,7 @@ impl LengthsByInitial {
         let mut lengths = [0u16; 26];
         for w in words {
             let first = w.as_bytes()[0].to_ascii_lowercase();
-            debug_assert!(first.is_ascii_lowercase() && w.len() < 16, "{w}");
+            assert!(first.is_ascii_lowercase() && w.len() < 16, "{w}");
             lengths[usize::from(first - b'a')] |= 1 << w.len();
         }
         LengthsByInitial(lengths)
@@ -780,10 +780,11 @@ fn extract_sentence(
         // Most tokens cannot start a figure: turned away without a call.
         let may_start = match s.toks[i].kind {
             TokenKind::Word { mixed: false } => starts_core(&s.words[i]),
-            TokenKind::Punct(c) => matches!(c, '$' | '€' | '£'),
+            TokenKind::Punct(c) => is_currency_sign(c),
             TokenKind::Word { mixed: true } | TokenKind::Number(_) => true,
         };
         if !may_start {
+            debug_assert!(read_core(&s, i).is_none());
             i += 1;
             continue;
         }
@@ -1350,13 +1351,21 @@ fn step_of(raw: &str, scale: f64) -> f64 {
 
 /// Reads the number itself at token `i`: digits or number words, with a
 /// currency sign, scale word, percent sign or `+`.
+/// The signs written before an amount of money ("$2.25", "€20").
+fn is_currency_sign(c: char) -> bool {
+    matches!(c, '$' | '€' | '£')
+}
+
 fn read_core(s: &Sentence, i: usize) -> Option<Core> {
     let tok = s.toks.get(i)?;
     let mut unit = Unit::Count;
     let mut first = i;
     let mut at = i;
     // Currency sign before the number.
-    if let TokenKind::Punct(c @ ('$' | '€' | '£')) = tok.kind {
+    if let Some(c) = match tok.kind {
+        TokenKind::Punct(c) if is_currency_sign(c) => Some(c),
+        _ => None,
+    } {
         if matches!(s.toks.get(i + 1)?.kind, TokenKind::Number(_)) && s.adjacent(i, i + 1)
             || matches!(s.toks.get(i + 1)?.kind, TokenKind::Word { mixed: true })
         {
@@ -1943,6 +1952,36 @@ mod tests {
         assert_eq!((f.value, f.unit.clone()), (50.0, Unit::Percent));
         let f = one("the fund grew to $1.5m this spring");
         assert_eq!(f.value, 1.5e6);
+        // Digits glued to a scale, and currency signs before a number.
+        for (text, figure, value, unit) in [
+            ("The city paid 20k in fees.", "20k", 2e4, Unit::Count),
+            ("A 1.5m grant came through.", "1.5m", 1.5e6, Unit::Count),
+            (
+                "Fares rose by €20 this year.",
+                "€20",
+                20.0,
+                Unit::Money("€".into()),
+            ),
+            (
+                "The port lost £3bn last year.",
+                "£3bn",
+                3e9,
+                Unit::Money("£".into()),
+            ),
+            (
+                "Tickets cost $12 at the door.",
+                "$12",
+                12.0,
+                Unit::Money("$".into()),
+            ),
+        ] {
+            let f = one(text);
+            assert_eq!(
+                (f.text.as_str(), f.value, f.unit),
+                (figure, value, unit),
+                "{text}"
+            );
+        }
         // With no digit anywhere in the sentence.
         let f = one("The city hired a hundred inspectors.");
         assert_eq!(
