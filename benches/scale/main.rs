@@ -299,21 +299,13 @@ fn run(size: usize, base: &Path, lsp_phase: bool) -> Row {
             cold
         })
         .collect();
-    colds.sort_by(|a, b| {
-        a["seconds"]
-            .as_f64()
-            .partial_cmp(&b["seconds"].as_f64())
-            .unwrap()
-    });
-    let cold = colds.swap_remove(COLD_RUNS / 2);
+    let seconds = |v: &Value| v["seconds"].as_f64().expect("the build's seconds");
+    colds.sort_by(|a, b| seconds(a).total_cmp(&seconds(b)));
+    let cold = colds[COLD_RUNS / 2].clone();
     eprintln!(
         "[{size}] cold build: median {:.2} s of {:?}",
-        cold["seconds"].as_f64().unwrap_or(f64::NAN),
-        colds
-            .iter()
-            .chain([&cold])
-            .map(|c| c["seconds"].as_f64().unwrap_or(f64::NAN))
-            .collect::<Vec<_>>()
+        seconds(&cold),
+        colds.iter().map(seconds).collect::<Vec<_>>()
     );
     // The reopen is measured twice: right after the cold build, as in the
     // rows before 33, while the kernel may still be writing the index out
