@@ -103,11 +103,12 @@ fn is_alphanumeric(c: char) -> bool {
 #[inline]
 fn alnum_run(s: &str, mut j: usize) -> (usize, bool) {
     let bytes = s.as_bytes();
-    let mut digit = false;
+    // The classes seen, or-ed: DIGIT is set if any byte was a digit.
+    let mut classes = 0;
     while let Some(&b) = bytes.get(j) {
         let class = ASCII_CLASS[b as usize];
         if class != 0 {
-            digit |= class == DIGIT;
+            classes |= class;
             j += 1;
         } else if b >= 0x80 {
             match char_at(s, j).filter(|&c| is_alphanumeric(c)) {
@@ -118,7 +119,7 @@ fn alnum_run(s: &str, mut j: usize) -> (usize, bool) {
             break;
         }
     }
-    (j, digit)
+    (j, classes & DIGIT != 0)
 }
 
 /// Splits `text[range]` into tokens. Offsets are absolute in `text`.
@@ -846,8 +847,14 @@ mod tests {
             };
             assert_eq!(ASCII_CLASS[b as usize], expected, "{b}");
         }
+        // The run or-s the classes it reads: they must be separate bits.
+        assert_eq!(LETTER & DIGIT, 0);
         assert_eq!(alnum_run("ab3é9-x", 0), ("ab3é9".len(), true));
         assert_eq!(alnum_run("abc def", 0), (3, false));
+        assert_eq!(alnum_run("9ab", 0), (3, true));
+        assert_eq!(alnum_run("éa1", 0), ("éa1".len(), true));
+        assert_eq!(alnum_run("éa’s", 0), ("éa".len(), false));
+        assert_eq!(alnum_run("x 42", 2), (4, true));
     }
 
     #[test]
