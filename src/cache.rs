@@ -37,7 +37,7 @@ use std::sync::{Arc, RwLock};
 pub const FOLDER: &str = ".factcheck";
 const MAGIC: &[u8; 8] = b"FCINDEX\n";
 /// Bumped when the layout of the file changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// Changes with every change to the engine's code (see build.rs): what the
 /// parser makes of a file can change with it.
 const ENGINE: &str = env!("FACTCHECK_ENGINE_HASH");

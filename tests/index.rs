@@ -255,7 +255,7 @@ fn an_index_from_another_engine_build_or_format_is_rebuilt() {
         |b| b[12] ^= 1,
         said("written by another build of the engine"),
     );
-    corrupted_then_rebuilt(|b| b[8] = 9, said("format 9, this build reads 4"));
+    corrupted_then_rebuilt(|b| b[8] = 9, said("format 9, this build reads 5"));
     corrupted_then_rebuilt(|b| b[0] = b'X', said("not an index file"));
     corrupted_then_rebuilt(|b| b.clear(), said("not an index file"));
 }
