@@ -392,7 +392,12 @@ impl Corpus {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push(key);
-            Box::new(decode(slot, &self.terms, &self.damaged))
+            Box::new(decode(
+                slot,
+                self.word_ids(key).len(),
+                &self.terms,
+                &self.damaged,
+            ))
         }))
     }
 
@@ -1541,7 +1546,12 @@ fn keys_fit(keys: &[u32], n: u32) -> bool {
 /// their checksum when the index was opened and were written by this very
 /// engine (the index records its build), so this does not fail in practice;
 /// if it does, the source is left empty and the reason logged.
-fn decode(slot: &Slot, terms: &[Term], damaged: &std::sync::Mutex<Vec<PathBuf>>) -> Source {
+fn decode(
+    slot: &Slot,
+    words: usize,
+    terms: &[Term],
+    damaged: &std::sync::Mutex<Vec<PathBuf>>,
+) -> Source {
     let decoded = slot.blob.as_ref().and_then(|blob| {
         let raw = blob.raw()?;
         if blob.crc.is_some_and(|crc| crc != crc32fast::hash(raw)) {
@@ -1549,7 +1559,8 @@ fn decode(slot: &Slot, terms: &[Term], damaged: &std::sync::Mutex<Vec<PathBuf>>)
         }
         let mut s: Source = postcard::from_bytes(raw).ok()?;
         restore_figure_terms(&mut s.figures, slot.figure_keys.ids(), terms)?;
-        s.inconsistency(s.word_spans.len()).is_none().then_some(s)
+        // Its spans must be one a word of the ids the corpus holds for it.
+        s.inconsistency(words).is_none().then_some(s)
     });
     let mut s = decoded.unwrap_or_else(|| {
         tracing::error!(
@@ -1812,6 +1823,25 @@ mod tests {
             assert!(c.get(k).unwrap().figures.is_empty());
             assert_eq!(c.take_damaged(), [PathBuf::from("s/a.md")]);
         }
+    }
+
+    #[test]
+    fn a_saved_source_with_a_span_per_word_fewer_is_damaged() {
+        let text = "The county opened 25 clinics in 2024.";
+        let parsed = Source::parse(Path::new("s/a.md"), text.to_string());
+        let mut short = parsed.clone();
+        short.word_spans.pop();
+        let mut c = Corpus::new();
+        let k = c.insert_encoded(&parsed, Arc::new(postcard::to_allocvec(&short).unwrap()));
+        assert_eq!(c.word_ids(k).len(), parsed.word_spans.len());
+        // Every span fits the text: only the count gives it away.
+        assert!(c.get(k).unwrap().text.is_empty());
+        assert_eq!(c.take_damaged(), [PathBuf::from("s/a.md")]);
+        // The same source saved whole decodes.
+        let mut c = Corpus::new();
+        let k = c.insert_encoded(&parsed, Arc::new(postcard::to_allocvec(&parsed).unwrap()));
+        assert_eq!(c.get(k).unwrap().word_spans, parsed.word_spans);
+        assert!(c.take_damaged().is_empty());
     }
 
     #[test]
