@@ -129,6 +129,8 @@ struct Saved {
     /// Where the word positions and the figure lists of the entries are,
     /// when the file ends with them: nothing appended since.
     lists: Option<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// The file's stamp when it was opened (see `IndexFile::stamp`).
+    stamp: Stamp,
 }
 
 /// An index file in use: appended to as sources change.
@@ -143,6 +145,13 @@ pub struct IndexFile {
     /// Sources whose corpus entry is an editor's unsaved buffer: never
     /// written, so that the index only ever holds what is on disk.
     held_back: HashSet<PathBuf>,
+    /// The file's stamp as this last wrote or read it. Another process on
+    /// the same project (a second editor, `factcheck-ls check` in a
+    /// terminal) may rewrite or append to the file: its vocabulary then
+    /// numbers terms otherwise, and records appended here on top of it
+    /// would give words and figures the wrong terms. So this appends only
+    /// to the file it knows, and otherwise leaves it to the next load.
+    stamp: Stamp,
 }
 
 /// The result of loading a corpus through its index.
@@ -267,6 +276,7 @@ pub fn load_into(
             None
         }
     };
+    let file_stamp = saved.as_ref().map(|s| s.stamp);
     let (bytes, map, vocab, mut entries, superseded, saved_postings, saved_words, words_fit) =
         match saved {
             Some(s) => (
@@ -542,6 +552,7 @@ pub fn load_into(
                 vocab_len: saved_vocab,
                 superseded,
                 held_back: HashSet::new(),
+                stamp: file_stamp.unwrap_or_default(),
             };
             let c = shelf_read(shelf);
             file.append(&c, &stamps, &dropped)
@@ -823,9 +834,12 @@ impl IndexFile {
         let replaced = changed.len() + removed.len();
         if (self.superseded + replaced) * 2 > corpus.len().max(1) {
             // The others' stamps as this file saved them (the last entry
-            // for each path wins, as at a load).
+            // for each path wins, as at a load), from the file this wrote
+            // or read: another's stamps may be of texts this corpus does
+            // not hold.
             let saved = match read(&self.path, &self.dirs) {
-                Ok(Some(saved)) => saved.entries,
+                Ok(Some(saved)) if saved.stamp == self.stamp => saved.entries,
+                Ok(Some(_)) => return Err(Self::changed_elsewhere()),
                 Ok(None) => Entries::default(),
                 Err(why) => {
                     tracing::warn!("rewriting the index without its entries: {why}");
@@ -850,12 +864,22 @@ impl IndexFile {
             record(&mut out, Kind::Vocab, &encode(&words)?)?;
         }
         let mut f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
-        let end = f.metadata()?.len();
-        sources_records(&mut out, end, corpus, &changed)?;
+        let before = Stamp::of(&f.metadata()?);
+        if before != self.stamp {
+            return Err(Self::changed_elsewhere());
+        }
+        sources_records(&mut out, before.len, corpus, &changed)?;
         f.write_all(&out)?;
+        self.stamp = Stamp::of(&f.metadata()?);
         self.vocab_len = corpus.vocab_len();
         self.superseded += replaced;
         Ok(())
+    }
+
+    /// Why nothing is appended to a file another process wrote since: the
+    /// next load reads it, and parses what it does not hold as read.
+    fn changed_elsewhere() -> std::io::Error {
+        std::io::Error::other("another process rewrote or appended to it; left to the next load")
     }
 }
 
@@ -1365,6 +1389,8 @@ impl Writer {
             vocab_len: corpus.vocab_len(),
             superseded: 0,
             held_back: HashSet::new(),
+            // After the rename, which changes the file's status time.
+            stamp: Stamp::of(&self.file.get_ref().metadata()?),
         };
         Ok(Written {
             file,
@@ -1519,8 +1545,17 @@ fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
     // rewrite makes a new file and leaves this one mapped as it was), or
     // appended to (past the end of this map). Only someone truncating it
     // by hand while the server runs could pull pages from under the map.
+    let stamp = file
+        .metadata()
+        .map(|m| Stamp::of(&m))
+        .map_err(|e| format!("cannot read its metadata: {e}"))?;
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map it: {e}"))?;
-    let saved = parse(Arc::new(map), dirs)?;
+    let mut saved = parse(Arc::new(map), dirs)?;
+    if saved.map.len() as u64 != stamp.len {
+        // Appended to between the stamp and the map.
+        return Err("it changed while it was read".into());
+    }
+    saved.stamp = stamp;
     Ok(Some(saved))
 }
 
@@ -1661,6 +1696,8 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         words,
         words_fit,
         lists,
+        // Set by `read`, which opened the file.
+        stamp: Stamp::default(),
     })
 }
 

@@ -313,6 +313,63 @@ fn many_small_changes_are_appended_then_compacted_into_a_rewrite() {
 }
 
 #[test]
+fn an_index_another_process_wrote_to_is_left_to_the_next_load() {
+    let (_dir, sources, index) = project();
+    // Two processes on one project: each loads the index.
+    let mut mine = open(&sources, &index);
+    let mut other = open(&sources, &index);
+    let wire = sources.join("102_wire.txt");
+    let text = std::fs::read_to_string(&wire).unwrap();
+    let edit = |round: usize, loaded: &mut Loaded| {
+        std::fs::write(&wire, format!("{text}\nRound {round}.\n")).unwrap();
+        let (t, stamp) = load::read_stamped(&wire).unwrap();
+        loaded.corpus.upsert(&wire, t);
+        stamp
+    };
+    // The other appends a change; this one may not append after it.
+    let stamp = edit(1, &mut other);
+    let file = other.report.index.as_mut().unwrap();
+    file.append(&other.corpus, &[(wire.clone(), stamp)], &[])
+        .unwrap();
+    let written = std::fs::read(&index).unwrap();
+    let stamp = edit(2, &mut mine);
+    let file = mine.report.index.as_mut().unwrap();
+    let refused = file
+        .append(&mine.corpus, &[(wire.clone(), stamp)], &[])
+        .unwrap_err();
+    assert!(refused.to_string().contains("another process"), "{refused}");
+    // Nor rewrite it whole from the other's stamps (five of eight changed).
+    let all: Vec<(PathBuf, load::Stamp)> = std::fs::read_dir(&sources)
+        .unwrap()
+        .flatten()
+        .take(5)
+        .map(|e| {
+            load::read_stamped(&e.path())
+                .map(|(_, s)| (e.path(), s))
+                .unwrap()
+        })
+        .collect();
+    assert!(file.append(&mine.corpus, &all, &[]).is_err());
+    assert_eq!(std::fs::read(&index).unwrap(), written);
+    // The next load parses the file changed since the other's append.
+    let again = open(&sources, &index);
+    assert_eq!((again.report.reused, again.report.parsed), (7, 1));
+    let key = again.corpus.key_of_path(&wire).unwrap();
+    assert!(again.corpus.get(key).unwrap().text.ends_with("Round 2.\n"));
+    assert_eq!(verdicts(&again.corpus), verdicts(&fresh(&sources)));
+
+    // A file rewritten whole by another process is refused as well.
+    let mut mine = open(&sources, &index);
+    std::fs::remove_file(&index).unwrap();
+    open(&sources, &index);
+    let stamp = edit(3, &mut mine);
+    let file = mine.report.index.as_mut().unwrap();
+    assert!(file
+        .append(&mine.corpus, &[(wire.clone(), stamp)], &[])
+        .is_err());
+}
+
+#[test]
 fn a_damaged_source_is_found_when_read_and_parsed_again() {
     let (_dir, sources, index) = project();
     let expected = verdicts(&fresh(&sources));
