@@ -903,12 +903,18 @@ fn encode_source(s: &crate::engine::source::Source) -> std::io::Result<Vec<u8>> 
 /// A record's head: its kind, its payload's length and its payload's
 /// crc32.
 fn record_head(kind: Kind, payload: &[u8]) -> std::io::Result<[u8; 9]> {
-    let len = u32::try_from(payload.len())
-        .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
+    head_of(kind, payload.len(), crc32fast::hash(payload))
+}
+
+/// The head of a record of `len` payload bytes with this crc32; a payload
+/// over 4 GiB is an error.
+fn head_of(kind: Kind, len: usize, crc: u32) -> std::io::Result<[u8; 9]> {
+    let len =
+        u32::try_from(len).map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
     let mut head = [0u8; 9];
     head[0] = kind as u8;
     head[1..5].copy_from_slice(&len.to_le_bytes());
-    head[5..9].copy_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    head[5..9].copy_from_slice(&crc.to_le_bytes());
     Ok(head)
 }
 
@@ -960,8 +966,7 @@ fn write_u32s_record<'a, W: Write>(
 ) -> std::io::Result<(u64, Vec<Place>)> {
     let pad = ((4 - (at + 9 + 1) % 4) % 4) as usize;
     let total: usize = lists.clone().map(<[u32]>::len).sum();
-    let len = u32::try_from(1 + pad + total * 4)
-        .map_err(|_| std::io::Error::other("an index record over 4 GiB"))?;
+    let len = 1 + pad + total * 4;
     let head_of_payload = [pad as u8, 0, 0, 0];
     let head_of_payload = &head_of_payload[..1 + pad];
     let mut scratch = Vec::new();
@@ -970,11 +975,7 @@ fn write_u32s_record<'a, W: Write>(
     for list in lists.clone() {
         crc.update(le_bytes(list, &mut scratch));
     }
-    let mut head = [0u8; 9];
-    head[0] = kind as u8;
-    head[1..5].copy_from_slice(&len.to_le_bytes());
-    head[5..9].copy_from_slice(&crc.finalize().to_le_bytes());
-    out.write_all(&head)?;
+    out.write_all(&head_of(kind, len, crc.finalize())?)?;
     out.write_all(head_of_payload)?;
     let mut next = at + 9 + head_of_payload.len() as u64;
     let mut places = Vec::new();
@@ -983,7 +984,7 @@ fn write_u32s_record<'a, W: Write>(
         out.write_all(le_bytes(list, &mut scratch))?;
         next += list.len() as u64 * 4;
     }
-    Ok((9 + u64::from(len), places))
+    Ok((9 + len as u64, places))
 }
 
 /// `list` as little-endian bytes: in place on a little-endian machine,
