@@ -1542,22 +1542,20 @@ fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot open it: {e}")),
     };
-    // SAFETY: the file is ours: written whole and renamed into place (so a
-    // rewrite makes a new file and leaves this one mapped as it was), or
-    // appended to (past the end of this map). Only someone truncating it
-    // by hand while the server runs could pull pages from under the map.
     let stamp = file
         .metadata()
         .map(|m| Stamp::of(&m))
         .map_err(|e| format!("cannot read its metadata: {e}"))?;
+    // SAFETY: the file is ours: written whole and renamed into place (so a
+    // rewrite makes a new file and leaves this one mapped as it was), or
+    // appended to (past the end of this map). Only someone truncating it
+    // by hand while the server runs could pull pages from under the map.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map it: {e}"))?;
-    let mut saved = parse(Arc::new(map), dirs)?;
-    if saved.map.len() as u64 != stamp.len {
+    if map.len() as u64 != stamp.len {
         // Appended to between the stamp and the map.
         return Err("it changed while it was read".into());
     }
-    saved.stamp = stamp;
-    Ok(Some(saved))
+    parse(Arc::new(map), dirs, stamp).map(Some)
 }
 
 /// The header this build writes: magic, format, engine fingerprint.
@@ -1608,7 +1606,7 @@ fn records(bytes: &[u8]) -> Result<Vec<Record<'_>>, String> {
     Ok(out)
 }
 
-fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
+fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf], stamp: Stamp) -> Result<Saved, String> {
     let all: &[u8] = &map;
     let records = records(all)?;
     // Every page was read for the checksums; let the kernel take back the
@@ -1697,8 +1695,7 @@ fn parse(map: Arc<memmap2::Mmap>, dirs: &[PathBuf]) -> Result<Saved, String> {
         words,
         words_fit,
         lists,
-        // Set by `read`, which opened the file.
-        stamp: Stamp::default(),
+        stamp,
     })
 }
 
