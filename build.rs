@@ -10,12 +10,27 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
     }
 }
 
+/// Every file below `dir`, folders included: the engine's modules and
+/// its data tables live in sub-folders too.
+fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
 fn main() {
     let dir = Path::new("src/engine");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files = Vec::new();
+    walk(dir, &mut files);
     files.sort();
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
     for f in files {

@@ -362,7 +362,7 @@ type KeyList = smallvec::SmallVec<[SourceKey; 1]>;
 /// A word id that no source word has.
 pub const UNKNOWN_WORD: u32 = u32::MAX;
 
-const UNITS: [&str; 3] = ["count", "money", "percent"];
+const UNITS: [&str; 4] = ["count", "money", "percent", "measure"];
 /// Direction codes (see `direction_code`): none, then up and down per unit.
 const DIRECTIONS: usize = 1 + 2 * UNITS.len();
 
