@@ -120,7 +120,7 @@ fn a_goal_is_not_an_actual_count() {
     // actually happened.
     assert_eq!(
         findings("Daily arrests climbed above 3,000 this summer."),
-        vec!["0:22-0:33 error[figure-mismatch] source says above 2,000, not above 3,000; see 000"]
+        vec!["0:22-0:33 error[figure-mismatch] source says daily arrests of above 2,000, not above 3,000; see 000"]
     );
 }
 
@@ -140,7 +140,7 @@ fn money_and_number_words() {
     assert!(findings("Its annual budget was boosted to $28 billion.").is_empty());
     assert_eq!(
         findings("Its annual budget was boosted to $28 million."),
-        vec!["0:33-0:44 error[figure-mismatch] source says $28 billion, not $28 million; see 000"]
+        vec!["0:33-0:44 error[figure-mismatch] source says annual budget of $28 billion, not $28 million; see 000"]
     );
     assert!(findings("ICE has twenty-five field offices.").is_empty());
     assert_eq!(

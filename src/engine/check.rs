@@ -17,6 +17,9 @@ pub enum FigureVerdict {
     Imprecise,
     Mismatch,
     Unsourced,
+    /// Sources give other figures for things like this one, but none is
+    /// aligned closely enough with it to call it wrong: no finding.
+    Unclear,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -40,6 +43,11 @@ pub enum QuoteVerdict {
     Unsourced,
     /// Fewer than three words and not found: a scare quote or a term.
     TooShort,
+    /// The words are the source's, but the source reports them as speech
+    /// without quotation marks: they are not the speaker's own words.
+    Paraphrased,
+    /// The source's words but for a contraction ("we are" / "we're").
+    Wording,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -189,10 +197,81 @@ fn near_words(f: &Figure) -> impl Iterator<Item = &Term> {
 /// whole (see `check_figure`).
 const SHORT_LIST: usize = 2000;
 
+/// How two figures align: how sure we are that they count the same
+/// thing, and whether the alignment is strong enough to call the draft's
+/// figure wrong when the values differ. A weak alignment may support a
+/// figure, never contradict it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Alignment {
+    pub score: f32,
+    pub strong: bool,
+}
+
+/// How two figures align, or `None` if they count different things.
+pub fn same_thing(d: &Figure, s: &Figure) -> Option<Alignment> {
+    let score = thing_score(d, s)?;
+    Some(Alignment {
+        score,
+        strong: strongly_aligned(d, s),
+    })
+}
+
+/// Do the frames of two figures that count the same thing align closely
+/// enough to say one is wrong: same counted noun, the same named owner
+/// (both or neither), the same kind of figure, and no clash of events?
+/// Without a noun on both sides, the clauses must say the same: half the
+/// words of the two sentences shared, and two nearby words.
+fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
+    let events = match (d.event, s.event) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    // A plan and a fact may be the same thing (`thing_score` has checked
+    // their clauses); a goal or a capacity is never an actual count.
+    let frames = d.frame == s.frame
+        || matches!(
+            (d.frame, s.frame),
+            (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
+        );
+    if !events || !frames || d.role != s.role || !plausible_slip(d, s) {
+        return false;
+    }
+    match (&d.head, &s.head) {
+        (Some(a), Some(b)) => a == b && d.proper.is_empty() == s.proper.is_empty(),
+        _ => {
+            let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
+            let union = d.context.len() + s.context.len() - shared;
+            let near = near_words(d)
+                .filter(|w| near_words(s).any(|x| x == *w))
+                .count();
+            // The same end of the same change ("up from $2.25", "rise from
+            // $2.25 to $2.75") in sentences about the same thing.
+            let same_end = d.side != Side::None
+                && d.side == s.side
+                && d.direction.is_some()
+                && d.direction == s.direction
+                && shared >= 2;
+            same_end || union > 0 && 2 * shared >= union && near >= 2
+        }
+    }
+}
+
+/// Are two values close enough to be one figure misread: within ten
+/// times of each other, or the same digits at another scale ("$28
+/// million" for "$28 billion")?
+fn plausible_slip(d: &Figure, s: &Figure) -> bool {
+    let (a, b) = (d.value.abs(), s.value.abs());
+    let ratio = a.max(b) / a.min(b).max(f64::MIN_POSITIVE);
+    let scale = ratio.log10() / 3.0;
+    ratio <= 10.0 || (scale - scale.round()).abs() < 1e-6
+}
+
 /// How sure we are that two figures count the same thing, or `None`.
-pub fn same_thing(d: &Figure, s: &Figure) -> Option<f32> {
-    // Cheap rejections first: most candidates fail here.
-    if !d.unit.compatible(&s.unit) || d.per != s.per {
+fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
+    // Cheap rejections first: most candidates fail here. A rate and a
+    // total are different things; two rates of different periods are the
+    // same thing, one of them wrong.
+    if !d.unit.compatible(&s.unit) || d.per.is_some() != s.per.is_some() {
         return None;
     }
     // The old and new values of a change are different things; so are a
@@ -316,6 +395,12 @@ enum Relation {
 }
 
 fn relation(d: &Figure, s: &Figure) -> Relation {
+    if d.per != s.per {
+        return Relation::Contradicts;
+    }
+    if d.unit != s.unit {
+        return converted_relation(d, s);
+    }
     let (db, sb) = (&d.band, &s.band);
     if sb.is_point() {
         if db.is_point() {
@@ -341,6 +426,25 @@ fn relation(d: &Figure, s: &Figure) -> Relation {
             Relation::Contradicts
         }
     } else if db.overlaps(sb) {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    }
+}
+
+/// A figure against a source figure in another unit of the same
+/// dimension ("10 miles" and "16 km"): the source's band in the draft's
+/// unit, widened by 3% for the rounding a conversion in prose takes.
+fn converted_relation(d: &Figure, s: &Figure) -> Relation {
+    let conv = |v: f64| s.unit.convert(v, &d.unit);
+    let (lo, hi) = (conv(s.band.lo), conv(s.band.hi));
+    let band = figure::Interval {
+        lo: lo.min(hi) - 0.03 * lo.abs().min(hi.abs()),
+        hi: lo.max(hi) + 0.03 * lo.abs().max(hi.abs()),
+        lo_open: false,
+        hi_open: false,
+    };
+    if d.band.overlaps(&band) {
         Relation::Within
     } else {
         Relation::Contradicts
@@ -414,13 +518,13 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
     };
     refs.sort_unstable();
     refs.dedup();
-    let mut cands: Vec<(f32, usize, &Figure, Relation)> = Vec::new();
+    let mut cands: Vec<(f32, usize, &Figure, Relation, bool)> = Vec::new();
     for r in refs {
         let Some((_, sf)) = corpus.figure(r) else {
             continue;
         };
-        if let Some(score) = same_thing(&fig, sf) {
-            cands.push((score, r.0 as usize, sf, relation(&fig, sf)));
+        if let Some(a) = same_thing(&fig, sf) {
+            cands.push((a.score, r.0 as usize, sf, relation(&fig, sf), a.strong));
         }
     }
     // A figure governed by another word ("redrawing a dozen routes" against
@@ -461,7 +565,7 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
         for c in &sorted {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Supports));
         }
-        for c in cands.iter().filter(|c| c.3 == Relation::Contradicts) {
+        for c in cands.iter().filter(|c| c.3 == Relation::Contradicts && c.4) {
             if disputes(&fig, c.2) && !supports.iter().any(|s| s.1 == c.1) {
                 disagreements.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
             }
@@ -488,11 +592,16 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
             evidence.push(figure_evidence(corpus, c.1, c.2, stance));
         }
         FigureVerdict::Imprecise
+    } else if cands.iter().any(|c| c.4) {
+        for c in cands.iter().filter(|c| c.4) {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+        }
+        FigureVerdict::Mismatch
     } else {
         for c in &cands {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
         }
-        FigureVerdict::Mismatch
+        FigureVerdict::Unclear
     };
     dedup_by_source(&mut evidence);
     dedup_by_source(&mut disagreements);
@@ -813,7 +922,34 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
     }
     let ids: Vec<Vec<u32>> = segs.iter().map(|s| segment_ids(corpus, s)).collect();
     let gaps: Vec<Gap> = segs.iter().map(|s| s.gap).collect();
-    let exact = find_exact(corpus, &ids, &gaps);
+    let mut exact = find_exact(corpus, &ids, &gaps);
+    // A quote is the speaker's words only where a source prints them as
+    // speech. Words found only in a source's narration, where it reports
+    // speech ("Ruiz said the company would cut costs"), are a paraphrase;
+    // found in narration that reports nothing (a release's own text), they
+    // are that document's words.
+    if !exact.is_empty()
+        && exact
+            .iter()
+            .all(|m| in_narration(corpus, m.source, m.first, m.last))
+    {
+        if let Some(m) = exact
+            .iter()
+            .find(|m| reports_speech(corpus, m.source, m.first))
+        {
+            check.evidence.push(quote_evidence(
+                corpus,
+                m.source,
+                m.first,
+                m.last,
+                Stance::Differs,
+            ));
+            check.verdict = QuoteVerdict::Paraphrased;
+            return check;
+        }
+    } else {
+        exact.retain(|m| !in_narration(corpus, m.source, m.first, m.last));
+    }
     if !exact.is_empty() {
         let draft_speaker = check.quote.speaker.clone().filter(|s| s.named);
         let mut agreeing = Vec::new();
@@ -854,16 +990,118 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
     }
     let flat: Vec<u32> = ids.concat();
     match find_fuzzy(corpus, &flat) {
+        Some(f) if split_by_attribution(corpus, &f, n) => {
+            // `"A," he said. "B."` quoted as "A. B.": faithful.
+            let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Supports);
+            check.evidence.push(ev);
+            check.verdict = QuoteVerdict::Verbatim;
+        }
         Some(mut f) => {
+            let narration = in_narration(corpus, f.source, f.first, f.last);
             extend_to_quote(corpus, &mut f, n);
             let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
             check.diff = word_diff(draft, &all, corpus, &f);
+            check.verdict = if only_contractions(&check.diff) {
+                QuoteVerdict::Wording
+            } else if narration && reports_speech(corpus, f.source, f.first) {
+                QuoteVerdict::Paraphrased
+            } else {
+                QuoteVerdict::Mismatch
+            };
             check.evidence.push(ev);
-            check.verdict = QuoteVerdict::Mismatch;
         }
         None => check.verdict = QuoteVerdict::Unsourced,
     }
     check
+}
+
+/// Are the source's words `first..=last` outside every quote of the
+/// source and outside a transcript turn: the source's own narration?
+fn in_narration(corpus: &Corpus, key: SourceKey, first: usize, last: usize) -> bool {
+    let Some(s) = corpus.get(key) else {
+        return false;
+    };
+    // Both ends outside every quote: "A … B" across two quotes of one
+    // speaker, with the attribution between, is quoted speech.
+    let quoted = |at: usize| {
+        let w = s.word_span(at);
+        s.quotes
+            .iter()
+            .any(|q| q.span.start <= w.start && w.end <= q.span.end)
+    };
+    let quoted = quoted(first) || quoted(last);
+    let a = s.word_span(first).start;
+    let turn = || {
+        s.blocks
+            .iter()
+            .find(|bl| bl.start <= a && a < bl.end)
+            .is_some_and(|bl| quote::transcript_speaker(&s.text, bl.clone()).is_some())
+    };
+    !quoted && !turn()
+}
+
+/// Does the source sentence holding word `at` report speech: a verb of
+/// speech, or "according to"?
+fn reports_speech(corpus: &Corpus, key: SourceKey, at: usize) -> bool {
+    let Some(s) = corpus.get(key) else {
+        return false;
+    };
+    let sentence = s.sentence_at(s.word_span(at).start);
+    let words: Vec<String> = s.text[sentence]
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(text::normalize_word)
+        .collect();
+    words.iter().any(|w| quote::is_speech_verb(w))
+        || words
+            .windows(2)
+            .any(|p| p[0] == "according" && p[1] == "to")
+}
+
+/// Does the fuzzy match hold every draft word in order, with the source
+/// words it skips all outside the source's quotes (an attribution between
+/// two pieces of one quote: `"A," he said. "B."`)?
+fn split_by_attribution(corpus: &Corpus, f: &Fuzzy, n: usize) -> bool {
+    let Some(s) = corpus.get(f.source) else {
+        return false;
+    };
+    if f.pairs.len() != n || f.pairs.iter().enumerate().any(|(i, p)| p.0 != i) {
+        return false;
+    }
+    let matched: std::collections::HashSet<usize> = f.pairs.iter().map(|p| p.1).collect();
+    let skipped: Vec<usize> = (f.first..=f.last)
+        .filter(|j| !matched.contains(j))
+        .collect();
+    let outside = |j: &usize| {
+        let span = s.word_span(*j);
+        !s.quotes.iter().any(|q| {
+            q.pieces
+                .iter()
+                .any(|p| p.start <= span.start && span.end <= p.end)
+        })
+    };
+    !skipped.is_empty() && skipped.len() <= 12 && skipped.iter().all(outside)
+}
+
+/// Is every difference of a word diff a contraction written out or
+/// drawn in ("we are" for "we're")?
+fn only_contractions(diff: &[DiffOp]) -> bool {
+    let mut changed = false;
+    let mut i = 0;
+    while i < diff.len() {
+        match (&diff[i], diff.get(i + 1)) {
+            (DiffOp::Equal(_), _) => i += 1,
+            (DiffOp::Delete(a), Some(DiffOp::Insert(b)))
+            | (DiffOp::Insert(b), Some(DiffOp::Delete(a))) => {
+                if !quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase()) {
+                    return false;
+                }
+                changed = true;
+                i += 2;
+            }
+            _ => return false,
+        }
+    }
+    changed
 }
 
 /// Widens a fuzzy match over source words the draft changed at either end
@@ -1058,6 +1296,7 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                     diff: Vec::new(),
                 });
             }
+            FigureVerdict::Unclear => {}
             FigureVerdict::Unsourced => out.push(Finding {
                 code: Code::FigureUnsourced,
                 severity: Code::FigureUnsourced.default_severity(),
@@ -1122,6 +1361,45 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                         replacement: source_speaker.clone(),
                     }),
                     diff: Vec::new(),
+                });
+            }
+            QuoteVerdict::Paraphrased => {
+                let best = &qc.evidence[0];
+                let sentence = corpus
+                    .get(best.source)
+                    .map(|s| text::squash(&s.text[best.sentence.clone()]))
+                    .unwrap_or_else(|| best.said.clone());
+                out.push(Finding {
+                    code: Code::QuoteParaphrased,
+                    severity: Code::QuoteParaphrased.default_severity(),
+                    span,
+                    message: format!(
+                        "the source reports these words without quotation marks, so they are not the speaker's own: “{}”; see {}",
+                        shorten(&sentence, 160),
+                        best.id
+                    ),
+                    evidence: qc.evidence.clone(),
+                    fix: None,
+                    diff: Vec::new(),
+                });
+            }
+            QuoteVerdict::Wording => {
+                let best = &qc.evidence[0];
+                out.push(Finding {
+                    code: Code::QuoteWording,
+                    severity: Code::QuoteWording.default_severity(),
+                    span,
+                    message: format!(
+                        "quote differs from the source only by a contraction; the source says: “{}”; see {}",
+                        best.said, best.id
+                    ),
+                    evidence: qc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Use the source's exact words ({})", best.id),
+                        span: qc.words_span.clone(),
+                        replacement: best.said.clone(),
+                    }),
+                    diff: qc.diff.clone(),
                 });
             }
             QuoteVerdict::Unsourced => out.push(Finding {

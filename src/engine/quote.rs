@@ -272,7 +272,99 @@ const SPEECH_VERBS: &[&str] = &[
     "admitted",
     "responded",
     "observed",
+    "highlighted",
+    "wrote",
+    "testified",
+    "texted",
+    "emailed",
+    "recounted",
+    "cautioned",
+    "predicted",
+    "maintained",
+    "countered",
+    "pledged",
+    "promised",
+    "vowed",
+    "complained",
+    "conceded",
+    "described",
+    "urged",
+    "told",
 ];
+
+/// Is `w` (normalised) a verb of speech ("said", "told", "wrote")?
+pub fn is_speech_verb(w: &str) -> bool {
+    SPEECH_VERBS.contains(&w)
+}
+
+/// Words of time that stand between a speaker and the verb ("Ruiz on
+/// Friday said", "Okafor later told reporters").
+const TIME_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "earlier",
+    "week",
+    "month",
+];
+
+/// Words that open a time phrase before the verb: "on Friday", "last week".
+const TIME_OPENERS: &[&str] = &["on", "last", "this", "late", "early", "that"];
+
+/// Courtesy titles in transcript labels ("MS. OKAFOR:").
+const HONORIFICS: &[&str] = &["mr", "ms", "mrs", "dr", "miss", "mx"];
+
+/// The contractions table: each contraction with its expansions.
+fn contractions() -> &'static [(&'static str, Vec<&'static str>)] {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("contractions.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(c, e)| (c, e.split('|').collect()))
+            .collect()
+    })
+}
+
+/// Are `a` and `b` (words, normalised, separated by spaces) the same words
+/// but for contractions ("we're not" and "we are not")?
+pub fn same_but_contractions(a: &str, b: &str) -> bool {
+    let expand = |s: &str| -> Vec<String> {
+        let mut out = vec![String::new()];
+        for w in s.split_whitespace() {
+            let w = w.replace('’', "'");
+            let forms: Vec<String> = match contractions().iter().find(|(c, _)| *c == w) {
+                Some((_, e)) => e.iter().map(|x| x.to_string()).collect(),
+                None => vec![w.clone()],
+            };
+            out = out
+                .iter()
+                .flat_map(|o| {
+                    forms
+                        .iter()
+                        .map(move |f| format!("{o} {f}").trim().to_string())
+                })
+                .take(16)
+                .collect();
+        }
+        out
+    };
+    let (ea, eb) = (expand(a), expand(b));
+    ea.iter().any(|x| eb.contains(x))
+}
 
 /// Role words that sit between an organisation and a person in news style
 /// ("White House spokeswoman Abigail Jackson").
@@ -528,10 +620,16 @@ fn pronoun(t: &Toks, k: usize) -> Speaker {
 /// "she reportedly told", "one official said", "Claire X, a former official, said".
 fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
     let mut k = verb;
-    // Skip adverbs ("reportedly", "also", "later").
+    // Skip adverbs ("reportedly", "also", "later") and time phrases
+    // ("on Friday", "last week").
+    let mut skipped_time = false;
     while k > from
         && t.word(k - 1).is_some_and(|w| {
-            w.ends_with("ly")
+            let time = TIME_WORDS.contains(&&*w);
+            let opener = skipped_time && TIME_OPENERS.contains(&&*w);
+            skipped_time = time;
+            time || opener
+                || w.ends_with("ly")
                 || matches!(
                     &*w,
                     "also" | "later" | "then" | "once" | "has" | "had" | "have"
@@ -708,6 +806,16 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
                 });
             }
         }
+        // "the chief executive said": the person the text names with that
+        // title.
+        if let Some(s) = speaker.as_ref().filter(|s| !s.named) {
+            if let Some(named) = titled_person(lexed, sentences, s) {
+                speaker = Some(Speaker {
+                    span: s.span.clone(),
+                    ..named
+                });
+            }
+        }
         if let Some(s) = &speaker {
             if s.named {
                 last_named = Some(s.clone());
@@ -718,6 +826,69 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
         }
         quotes[qi].speaker = speaker;
     }
+}
+
+/// The role words of a definite title reference ("the chief executive",
+/// "the company's spokeswoman", "the CEO"); none for an indefinite one ("a
+/// city official", "one official"), which names nobody.
+fn title_roles(name: &str) -> Vec<String> {
+    let words: Vec<String> = name.split_whitespace().map(normalize_word).collect();
+    let definite = words
+        .first()
+        .is_some_and(|w| w == "the" || w.ends_with("'s") || w == "its" || w == "their");
+    if !definite {
+        return Vec::new();
+    }
+    words
+        .into_iter()
+        .filter(|w| ROLE_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// The one person the text names with every role word of `speaker`, a
+/// definite title reference: "Chief Executive Dana Ruiz", "Dana Ruiz, the
+/// company's chief executive,". `None` if none does, or several.
+fn titled_person(lexed: Lexed, sentences: &[Range<usize>], speaker: &Speaker) -> Option<Speaker> {
+    let roles = title_roles(&speaker.name);
+    if roles.is_empty() {
+        return None;
+    }
+    let mut found: Option<Speaker> = None;
+    for r in sentences {
+        let t = lexed.toks(r.clone());
+        for run in cap_runs(&t, 0, t.toks.len()) {
+            // Role words before the name (inside the run or just before it)
+            // and in an appositive after it.
+            let before = run.start.saturating_sub(3)..run.end;
+            let mut after = run.end..run.end;
+            if t.toks.get(run.end).is_some_and(|x| x.is_punct(',')) {
+                let stop = (run.end + 1..t.toks.len().min(run.end + 10))
+                    .find(|&k| matches!(t.toks[k].kind, TokenKind::Punct(',' | '.' | ';')))
+                    .unwrap_or(t.toks.len().min(run.end + 10));
+                after = run.end + 1..stop;
+            }
+            let has = |role: &String| {
+                before
+                    .clone()
+                    .chain(after.clone())
+                    .any(|k| t.word(k).as_deref() == Some(role.as_str()))
+            };
+            if !roles.iter().all(has) {
+                continue;
+            }
+            let person = speaker_from_run(&t, run);
+            let words = || person.name.split_whitespace().map(normalize_word);
+            if words().count() < 2 || words().any(|w| ROLE_WORDS.contains(&w.as_str())) {
+                continue;
+            }
+            match &found {
+                Some(f) if !f.same_as(&person) => return None,
+                Some(_) => {}
+                None => found = Some(person),
+            }
+        }
+    }
+    found
 }
 
 /// The speaker of a transcript turn ("NAME: words") that opens `block`.
@@ -735,10 +906,14 @@ pub fn transcript_speaker(text: &str, block: Range<usize>) -> Option<Speaker> {
 /// "COUNCILWOMAN DANA OKAFOR:" or "Dana Okafor:" opening a block.
 fn transcript_label(t: &Toks) -> Option<Speaker> {
     let colon = t.toks.iter().take(8).position(|x| x.is_punct(':'))?;
-    if colon == 0 || !(0..colon).all(|k| t.cap(k)) {
+    // "MS. OKAFOR:": a courtesy title and its dot open the label.
+    let title = t.word(0).is_some_and(|w| HONORIFICS.contains(&&*w))
+        && t.toks.get(1).is_some_and(|x| x.is_punct('.'));
+    let from = if title { 2 } else { 0 };
+    if colon <= from || !(from..colon).all(|k| t.cap(k)) {
         return None;
     }
-    let run = 0..colon;
+    let run = from..colon;
     let all_caps = t.text[t.toks[0].start..t.toks[colon - 1].end]
         .chars()
         .all(|c| !c.is_lowercase());

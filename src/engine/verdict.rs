@@ -17,11 +17,13 @@ pub enum Code {
     QuoteMismatch,
     QuoteUnsourced,
     QuoteMisattributed,
+    QuoteParaphrased,
+    QuoteWording,
     CitationUnsupported,
 }
 
 impl Code {
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 10] = [
         Code::FigureMismatch,
         Code::FigureImprecise,
         Code::FigureUnsourced,
@@ -29,6 +31,8 @@ impl Code {
         Code::QuoteMismatch,
         Code::QuoteUnsourced,
         Code::QuoteMisattributed,
+        Code::QuoteParaphrased,
+        Code::QuoteWording,
         Code::CitationUnsupported,
     ];
 
@@ -41,6 +45,8 @@ impl Code {
             Code::QuoteMismatch => "quote-mismatch",
             Code::QuoteUnsourced => "quote-unsourced",
             Code::QuoteMisattributed => "quote-misattributed",
+            Code::QuoteParaphrased => "quote-paraphrased",
+            Code::QuoteWording => "quote-wording",
             Code::CitationUnsupported => "citation-unsupported",
         }
     }
@@ -54,8 +60,12 @@ impl Code {
             Code::FigureMismatch | Code::QuoteMismatch | Code::QuoteMisattributed => {
                 Severity::Error
             }
-            Code::QuoteUnsourced | Code::CitationUnsupported => Severity::Warning,
-            Code::FigureImprecise | Code::SourcesDisagree => Severity::Information,
+            Code::QuoteUnsourced | Code::QuoteParaphrased | Code::CitationUnsupported => {
+                Severity::Warning
+            }
+            Code::FigureImprecise | Code::SourcesDisagree | Code::QuoteWording => {
+                Severity::Information
+            }
             Code::FigureUnsourced => Severity::Hint,
         }
     }
@@ -72,6 +82,10 @@ impl Code {
             Code::QuoteMismatch => "A source has these words, but not verbatim.",
             Code::QuoteUnsourced => "No source has anything close to this quote.",
             Code::QuoteMisattributed => "The source attributes these words to someone else.",
+            Code::QuoteParaphrased => {
+                "The source reports these words as speech without quotation marks: they are a paraphrase, not the speaker's words."
+            }
+            Code::QuoteWording => "The quote differs from the source only by a contraction.",
             Code::CitationUnsupported => {
                 "The cited source does not support the claim it is attached to."
             }

@@ -162,6 +162,9 @@ pub struct Figure {
     /// The counted noun phrase as written ("field offices", "arrests per day").
     pub noun: String,
     pub noun_span: Range<usize>,
+    /// The noun came before the number ("The death toll rose to 6").
+    #[serde(default)]
+    pub noun_first: bool,
     /// Stem of the head noun ("offic"). This, `local` and `context` are
     /// not written with a source's encoded form: the corpus keeps them as
     /// the figure's lookup keys and puts them back when it decodes one.
@@ -178,6 +181,13 @@ pub struct Figure {
     /// The content word right before the figure ("reassign" in "reassign
     /// around six"), stemmed.
     pub governor: Option<Term>,
+    /// What happened to the thing counted, when a verb says it: the verb
+    /// after the noun phrase ("release" in "six of them were released",
+    /// "inspect" in "60 ferries were inspected") or a verb in the past
+    /// before the figure ("inspected 60 ferries"), stemmed. Verbs of
+    /// change and of being ("rose", "stood") name no event.
+    #[serde(default)]
+    pub event: Option<Term>,
     /// Content stems of the words near the figure, in its clause.
     #[serde(skip)]
     pub local: Vec<Term>,
@@ -192,6 +202,8 @@ impl Figure {
     pub fn described(&self) -> String {
         if self.noun.is_empty() {
             self.text.clone()
+        } else if self.noun_first {
+            format!("{} of {}", self.noun, self.text)
         } else {
             format!("{} {}", self.text, self.noun)
         }
@@ -329,6 +341,11 @@ const DOWN_STEMS: &[&str] = &[
     "fall", "fell", "fallen", "drop", "declin", "decreas", "down", "lower", "cut", "reduc",
     "shrink", "shrank", "slash", "lost", "lose", "plung",
 ];
+
+/// Is `stem` the stem of a verb or word of change ("rose", "climb", "cut")?
+pub fn is_change_stem(stem: &str) -> bool {
+    CHANGE_STEMS.contains(&stem) || LINKING_VERBS.contains(&stem)
+}
 
 /// Words that may sit inside a noun phrase though they are stop words
 /// elsewhere ("a dozen other routes", "six new electric buses").
@@ -761,8 +778,27 @@ fn extract_sentence(
                 from.proper = to.proper;
                 from.noun = to.noun;
                 from.noun_span = to.noun_span;
+                from.noun_first = to.noun_first;
                 from.per = from.per.or(to.per);
             }
+        }
+    }
+    // "40 arrests … six of them were released": six counts what the
+    // figure before it counts, as a part, in another event.
+    for k in first_figure.max(1)..out.len() {
+        let after = text.get(out[k].span.end..).unwrap_or("").trim_start();
+        let pronoun = ["of them", "of those", "of these", "of whom"]
+            .iter()
+            .any(|p| after.starts_with(p));
+        if pronoun && out[k].head.is_none() {
+            let whole = out[k - 1].clone();
+            let part = &mut out[k];
+            part.head = whole.head;
+            part.modifiers = whole.modifiers;
+            part.proper = whole.proper;
+            part.noun = whole.noun;
+            part.noun_first = whole.noun_first;
+            part.role = Role::Part;
         }
     }
     // "short of the 3,000-per-day goal" is not a whole: only a figure after
@@ -782,6 +818,7 @@ fn extract_sentence(
                 part.proper = whole.proper.clone();
                 part.noun = whole.noun.clone();
                 part.noun_span = whole.noun_span.clone();
+                part.noun_first = whole.noun_first;
                 part.per = part.per.or(whole.per);
             }
         }
@@ -898,8 +935,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             role = Role::Part;
         } else if qualifier == Qualifier::Vague
             || core.value == 50.0 && figure_text.ends_with("half")
-            || matches!(core.unit, Unit::Percent)
+            || matches!(core.unit, Unit::Percent | Unit::Measure(_))
         {
+            // "half of the offices", "112 miles of wire", "10kg of cocaine"
             j = k;
         }
     } else if figure_text
@@ -954,6 +992,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
                 continue;
             }
         }
+        // "3,050 damaged, 402 destroyed": a participle right after the
+        // number is what happened to an unnamed noun, not the noun.
+        if np_words.is_empty() && w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed") {
+            break;
+        }
         let filler = NP_FILLERS.contains(&w);
         if (s.stopword(j) && !filler) || small_number(w).is_some() || w.len() < 2 && w != "a" {
             break;
@@ -1001,6 +1044,17 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     if head.is_none_or(|h| !np_words.contains(&h)) {
         head = np_words.last().copied();
     }
+    // "The death toll rose to 6", "Evictions have topped 12,000": the
+    // noun before the number, when none follows it.
+    let mut noun_first = np_start;
+    if head.is_none() && np_words.is_empty() {
+        if let Some((h, words)) = noun_before(s, qual_start) {
+            head = Some(h);
+            noun_first = words.first().copied().unwrap_or(h);
+            np_words = words;
+            np_words.push(h);
+        }
+    }
     let mut np_end_tok = head.unwrap_or(j.saturating_sub(1));
     // Trailing rate: "per day", "a day", "each year", also right after the
     // number ("$21.40 an hour").
@@ -1019,7 +1073,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             }
         }
     }
-    let (noun, noun_span) = if np_start <= np_end_tok && np_end_tok < s.toks.len() && head.is_some()
+    let before_figure = noun_first < qual_start;
+    let (noun, noun_span) = if before_figure {
+        let r = s.toks[noun_first].start..s.toks[np_end_tok].end;
+        (text::squash(&s.text[r.clone()]), r)
+    } else if np_start <= np_end_tok && np_end_tok < s.toks.len() && head.is_some()
         || per.is_some() && np_end_tok >= np_start && np_end_tok < s.toks.len()
     {
         let r = s.toks[np_start.min(np_end_tok)].start..s.toks[np_end_tok].end;
@@ -1045,8 +1103,13 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         if Some(k) == head || NP_FILLERS.contains(&&s.words[k]) {
             continue;
         }
+        // "Daily arrests rose": a sentence's first capital names nothing.
+        if np_words.first() == Some(&k) && Period::from_word(&s.words[k]).is_some() {
+            per = per.or(Period::from_word(&s.words[k]));
+            continue;
+        }
         let st = s.stem(k);
-        if s.capitalised(k) {
+        if s.capitalised(k) && k > 0 {
             proper.push(st);
         }
         modifiers.push(st);
@@ -1103,6 +1166,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     // The governing word: the first content word before the figure, within
     // four words and the same clause; and the direction of a change.
     let mut governor = None;
+    let mut governing_verb = None;
     let mut direction = None;
     let mut k = start_tok;
     let mut seen = 0;
@@ -1150,8 +1214,20 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             && !s.capitalised(k)
         {
             governor = Some(st);
+            // "inspected 60 ferries": a verb in the past names the event.
+            if w.ends_with("ed") && !is_change_stem(st.as_str()) {
+                governing_verb = Some(st);
+            }
         }
     }
+    let after_np = if before_figure {
+        end_tok
+    } else {
+        np_end_tok.max(end_tok)
+    };
+    let event = predicate_after(s, after_np + 1)
+        .filter(|t| !is_change_stem(t.as_str()))
+        .or(governing_verb);
     let band = core
         .band
         .unwrap_or_else(|| band_for(qualifier, core.value, core.upper));
@@ -1167,6 +1243,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         per,
         noun,
         noun_span,
+        noun_first: before_figure,
         head: head_stem,
         modifiers,
         proper,
@@ -1175,6 +1252,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         side,
         direction,
         governor,
+        event,
         local,
         context: context.to_vec(),
         sentence: s.range.clone(),
@@ -1184,6 +1262,149 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
 
 /// The frame the words at these token indices (before and after the figure,
 /// then its noun phrase) give it.
+/// Verbs that link a noun to the figure after it without saying what
+/// happened: "The toll stood at 9", "Evictions have topped 12,000".
+const LINKING_VERBS: &[&str] = &[
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "now",
+    "stood",
+    "stands",
+    "stand",
+    "reached",
+    "reaches",
+    "topped",
+    "tops",
+    "hit",
+    "hits",
+    "totaled",
+    "totalled",
+    "totals",
+    "numbered",
+    "numbers",
+    "exceeded",
+    "exceeds",
+    "passed",
+    "surpassed",
+    "remained",
+    "remains",
+    "came",
+    "comes",
+    "amounted",
+    "amounts",
+    "neared",
+    "nears",
+    "approached",
+    "still",
+    "also",
+    "already",
+];
+
+/// Words that say only "how many": no thing counted.
+const COUNT_WORDS: &[&str] = &[
+    "total", "number", "count", "figure", "sum", "tally", "estimate", "amount", "record", "level",
+];
+
+/// The noun before a figure that has none after it: "The death toll rose
+/// to 6", "Turnout was 61 percent", "Ostrey's toll rose to four". Its
+/// head's token and the tokens of its modifiers, in order.
+fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)> {
+    let mut k = start;
+    if k > 0 && matches!(s.word(k - 1), Some("to" | "at")) {
+        k -= 1;
+    }
+    let mut verbs = 0;
+    while k > 0 && verbs < 3 {
+        let Some(w) = s.word(k - 1) else { break };
+        let adverb = w.ends_with("ly") && w.len() > 4 && Period::from_word(w).is_none();
+        if adverb || LINKING_VERBS.contains(&w) || CHANGE_STEMS.contains(&s.stem(k - 1).as_str()) {
+            k -= 1;
+            verbs += 1;
+        } else {
+            break;
+        }
+    }
+    let h = k.checked_sub(1)?;
+    let w = s.word(h)?;
+    if verbs == 0 || s.stopword(h) || COUNT_WORDS.contains(&w) || (h > 0 && s.capitalised(h)) {
+        return None;
+    }
+    let mut words = Indices::new();
+    let mut m = h;
+    while m > 0 && words.len() < 2 {
+        let Some(w) = s.word(m - 1) else { break };
+        if s.stopword(m - 1) || COUNT_WORDS.contains(&w) {
+            break;
+        }
+        m -= 1;
+        words.insert(0, m);
+    }
+    Some((h, words))
+}
+
+/// Auxiliaries and adverbs between a noun phrase and its verb.
+const AUXILIARIES: &[&str] = &[
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "has",
+    "had",
+    "been",
+    "be",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "also",
+    "later",
+    "then",
+    "now",
+    "all",
+    "each",
+    "being",
+    "had",
+    "still",
+    "not",
+    "never",
+    "since",
+    "eventually",
+    "initially",
+];
+
+/// The verb after a figure's noun phrase, from token `k`: "were released",
+/// "spent", "have been inspected". Its stem, if a lower-case content word
+/// comes within three tokens past any auxiliaries.
+fn predicate_after(s: &Sentence, mut k: usize) -> Option<Term> {
+    // "six of them were released": the partitive's pronoun first.
+    if s.word(k) == Some("of") && matches!(s.word(k + 1), Some("them" | "those" | "these" | "whom"))
+    {
+        k += 2;
+    }
+    let mut seen = 0;
+    while seen < 3 {
+        let w = s.word(k)?;
+        if AUXILIARIES.contains(&w) {
+            k += 1;
+            seen += 1;
+            continue;
+        }
+        let verb_like = w.ends_with("ed") || seen > 0;
+        return (verb_like && !s.stopword(k) && !s.capitalised(k) && small_number(w).is_none())
+            .then(|| s.stem(k));
+    }
+    None
+}
+
 /// The number a range's second end starts with, at token `k` or right
 /// after a currency sign there ("$2.25 to $2.75").
 fn core_after(s: &Sentence, k: usize) -> Option<Core> {
