@@ -244,8 +244,8 @@ fn report(title: &str, dir: &Path) -> Option<Scores> {
 }
 
 /// Floors: what the reader measured when they were set, less a margin.
-const FLOOR_VALUE_F1: f64 = 0.0;
-const FLOOR_VALUE_UNIT_F1: f64 = 0.0;
+const FLOOR_VALUE_F1: f64 = 0.92;
+const FLOOR_VALUE_UNIT_F1: f64 = 0.86;
 
 #[test]
 fn quantities_in_news_sentences() {

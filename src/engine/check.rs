@@ -208,12 +208,40 @@ pub struct Alignment {
 }
 
 /// How two figures align, or `None` if they count different things.
+/// Figures of one thing whose numbers are one number mistyped (its digits
+/// transposed, "14,518" for "14,581"; its scale slipped, "$3.1 million"
+/// for "$3.1 billion"; its period changed, "$65,000 a week" for "a
+/// month") align strongly: a desk editor reads them as one figure.
 pub fn same_thing(d: &Figure, s: &Figure) -> Option<Alignment> {
     let score = thing_score(d, s)?;
     Some(Alignment {
         score,
-        strong: strongly_aligned(d, s),
+        strong: strongly_aligned(d, s) || mistyped(d, s),
     })
+}
+
+/// Is the draft's number the source's, mistyped: the same digits in
+/// another order or at another scale, or the same value for another
+/// period? Needs two significant digits: "12" and "21" say little.
+fn mistyped(d: &Figure, s: &Figure) -> bool {
+    if d.per.is_some() && s.per.is_some() && d.per != s.per {
+        return (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0);
+    }
+    let digits = |f: &Figure| -> Vec<u8> {
+        let mut v: Vec<u8> = f.text.bytes().filter(u8::is_ascii_digit).collect();
+        while v.len() > 1 && v.last() == Some(&b'0') {
+            v.pop();
+        }
+        v
+    };
+    let (a, b) = (digits(d), digits(s));
+    if a.len() < 2 || a.len() != b.len() || d.qualifier == Qualifier::Vague {
+        return false;
+    }
+    let (mut x, mut y) = (a.clone(), b.clone());
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y && (a != b || d.value != s.value)
 }
 
 /// Do the frames of two figures that count the same thing align closely
@@ -985,6 +1013,17 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
         check.evidence.truncate(MAX_EVIDENCE);
         return check;
     }
+    if let Some(m) = contraction_match(corpus, &segs, &gaps) {
+        check.evidence.push(quote_evidence(
+            corpus,
+            m.source,
+            m.first,
+            m.last,
+            Stance::Differs,
+        ));
+        check.verdict = QuoteVerdict::Wording;
+        return check;
+    }
     if n < 3 {
         return check;
     }
@@ -1013,6 +1052,41 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
         None => check.verdict = QuoteVerdict::Unsourced,
     }
     check
+}
+
+/// A place where a source has the quote's words verbatim but for its
+/// contractions ("we will" for "we'll", or the other way), in quoted
+/// speech.
+fn contraction_match(corpus: &Corpus, segs: &[Segment], gaps: &[Gap]) -> Option<Match> {
+    let words: Vec<Vec<String>> = segs
+        .iter()
+        .map(|s| s.words.iter().map(|w| w.norm.replace('’', "'")).collect())
+        .collect();
+    let mut forms: Vec<Vec<Vec<u32>>> = Vec::new();
+    for variant in 0..2 {
+        let mut changed = false;
+        let ids: Vec<Vec<u32>> = words
+            .iter()
+            .map(|w| {
+                let alt = quote::contraction_forms(w);
+                let chosen = alt.get(variant.min(alt.len().saturating_sub(1)));
+                changed |= chosen.is_some();
+                chosen
+                    .unwrap_or(w)
+                    .iter()
+                    .map(|x| corpus.word_id(x))
+                    .collect()
+            })
+            .collect();
+        if changed {
+            forms.push(ids);
+        }
+    }
+    forms.iter().find_map(|ids| {
+        find_exact(corpus, ids, gaps)
+            .into_iter()
+            .find(|m| !in_narration(corpus, m.source, m.first, m.last))
+    })
 }
 
 /// Are the source's words `first..=last` outside every quote of the
@@ -1492,19 +1566,26 @@ fn citation_finding(a: &Analysis, c: &CitationCheck, corpus: &Corpus) -> Option<
                     (format!("“{}”", shorten(&q.text, 60)), sup)
                 }),
         );
+    let claims: Vec<(String, Vec<Evidence>)> = claims.collect();
+    // A citation stands for its sentence: it is unsupported only when the
+    // cited source supports none of the sentence's claims and another
+    // source supports one (the engine knows who does). Where no source
+    // supports any claim, the engine cannot tell the citation is wrong.
+    if claims
+        .iter()
+        .any(|(_, sup)| sup.iter().any(|e| c.cited.contains(&e.source)))
+    {
+        return None;
+    }
     for (what, supporters) in claims {
-        if supporters.iter().any(|e| c.cited.contains(&e.source)) {
+        if supporters.is_empty() {
             continue;
         }
         let cited = cited_ids.join(", ");
-        let message = if supporters.is_empty() {
-            format!("cited source {cited} does not support {what}; no source does")
-        } else {
-            format!(
-                "cited source {cited} does not support {what}; {}",
-                who_does(&supporters)
-            )
-        };
+        let message = format!(
+            "cited source {cited} does not support {what}; {}",
+            who_does(&supporters)
+        );
         let mut evidence = supporters.clone();
         for k in &c.cited {
             if let Some(s) = corpus.get(*k) {

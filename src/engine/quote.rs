@@ -339,6 +339,40 @@ fn contractions() -> &'static [(&'static str, Vec<&'static str>)] {
     })
 }
 
+/// The words of a quote with every contraction written out ("we'll" →
+/// "we will"), and with every pair that a contraction stands for drawn in
+/// ("we will" → "we'll"): the forms another transcript of the same speech
+/// may print. Only the forms that differ from `words` are given.
+pub fn contraction_forms(words: &[String]) -> Vec<Vec<String>> {
+    let table = contractions();
+    let mut expanded = Vec::with_capacity(words.len() + 2);
+    for w in words {
+        match table.iter().find(|(c, _)| c == w) {
+            Some((_, e)) => expanded.extend(e[0].split(' ').map(String::from)),
+            None => expanded.push(w.clone()),
+        }
+    }
+    let mut drawn = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let pair = words.get(i + 1).map(|b| format!("{} {b}", words[i]));
+        match pair.and_then(|p| table.iter().find(|(_, e)| e.contains(&p.as_str()))) {
+            Some((c, _)) => {
+                drawn.push(c.to_string());
+                i += 2;
+            }
+            None => {
+                drawn.push(words[i].clone());
+                i += 1;
+            }
+        }
+    }
+    [expanded, drawn]
+        .into_iter()
+        .filter(|f| f.as_slice() != words)
+        .collect()
+}
+
 /// Are `a` and `b` (words, normalised, separated by spaces) the same words
 /// but for contractions ("we're not" and "we are not")?
 pub fn same_but_contractions(a: &str, b: &str) -> bool {
@@ -711,6 +745,7 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
     let block_of = |pos: usize| blocks.iter().position(|b| b.contains(&pos));
     let mut last: Option<(usize, Speaker)> = None; // (block, speaker)
     let mut last_named: Option<Speaker> = None;
+    let mut speakers: Vec<Speaker> = Vec::new();
     for qi in 0..quotes.len() {
         let q = quotes[qi].clone();
         let Some(si) = sentence_of(q.span.start) else {
@@ -798,8 +833,26 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
         // Pronouns: the last named person before the quote.
         if let Some(s) = &speaker {
             if !s.named && PRONOUNS.contains(&normalize_word(&s.name).as_str()) {
-                let resolved = last_named_before(lexed, sentences, si, q.span.start)
-                    .or_else(|| last_named.clone());
+                // The last name before the quote, if it is a person who
+                // speaks in this text; else the last named speaker ("She"
+                // after "Election Day" is still Voss).
+                let before = last_named_before(lexed, sentences, si, q.span.start);
+                // A name of a day or a time ("Election Day") is no person.
+                let known = |b: &Speaker| {
+                    speakers.iter().any(|k: &Speaker| k.same_as(b))
+                        || !b.name.split_whitespace().any(|w| {
+                            let w = normalize_word(w);
+                            TIME_WORDS.contains(&w.as_str()) || w == "day"
+                        })
+                };
+                let same_block = match (&last, block_of(q.span.start)) {
+                    (Some((b, l)), Some(qb)) if *b == qb && l.named => Some(l.clone()),
+                    _ => None,
+                };
+                let resolved = match (before, same_block) {
+                    (Some(b), Some(l)) if !known(&b) => Some(l),
+                    (b, _) => b.or_else(|| last_named.clone()),
+                };
                 speaker = resolved.map(|r| Speaker {
                     span: s.span.clone(),
                     ..r
@@ -819,6 +872,7 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
         if let Some(s) = &speaker {
             if s.named {
                 last_named = Some(s.clone());
+                speakers.push(s.clone());
             }
             if let Some(b) = block_of(q.span.start) {
                 last = Some((b, s.clone()));
@@ -914,6 +968,10 @@ fn transcript_label(t: &Toks) -> Option<Speaker> {
         return None;
     }
     let run = from..colon;
+    // "THE COURT:", "THE WITNESS:" name a role in the room, not a person.
+    if t.word(from).as_deref() == Some("the") {
+        return None;
+    }
     let all_caps = t.text[t.toks[0].start..t.toks[colon - 1].end]
         .chars()
         .all(|c| !c.is_lowercase());

@@ -1109,7 +1109,8 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             continue;
         }
         let st = s.stem(k);
-        if s.capitalised(k) && k > 0 {
+        let possessive = s.words[k].ends_with("'s");
+        if s.capitalised(k) && (k > 0 || possessive) {
             proper.push(st);
         }
         modifiers.push(st);
@@ -1317,6 +1318,16 @@ const COUNT_WORDS: &[&str] = &[
 /// head's token and the tokens of its modifiers, in order.
 fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)> {
     let mut k = start;
+    // "a net loss of $431 million", "a margin of 38 votes", "turnout of 61%"
+    if k >= 2 && s.word(k - 1) == Some("of") && s.word(k - 2).is_some() {
+        let h = k - 2;
+        let w = &s.words[h];
+        let named = h > 0 && s.capitalised(h);
+        if !(s.stopword(h) || COUNT_WORDS.contains(&w) || named) {
+            return Some((h, modifiers_before(s, h)));
+        }
+        return None;
+    }
     if k > 0 && matches!(s.word(k - 1), Some("to" | "at")) {
         k -= 1;
     }
@@ -1336,17 +1347,23 @@ fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)> {
     if verbs == 0 || s.stopword(h) || COUNT_WORDS.contains(&w) || (h > 0 && s.capitalised(h)) {
         return None;
     }
+    Some((h, modifiers_before(s, h)))
+}
+
+/// Up to two content words before a noun at token `h` ("death" in "the
+/// death toll", "Ostrey's" in "Ostrey's toll").
+fn modifiers_before(s: &Sentence, h: usize) -> Indices {
     let mut words = Indices::new();
     let mut m = h;
     while m > 0 && words.len() < 2 {
         let Some(w) = s.word(m - 1) else { break };
-        if s.stopword(m - 1) || COUNT_WORDS.contains(&w) {
+        if s.stopword(m - 1) || COUNT_WORDS.contains(&w) || small_number(w).is_some() {
             break;
         }
         m -= 1;
         words.insert(0, m);
     }
-    Some((h, words))
+    words
 }
 
 /// Auxiliaries and adverbs between a noun phrase and its verb.

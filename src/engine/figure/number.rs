@@ -415,6 +415,15 @@ fn a_number(s: &Sentence, at: usize) -> Option<Core> {
     let n = s.word(at + 1)?;
     if let Some(&(_, v)) = A_NUMBER.iter().find(|(w, _)| *w == n) {
         let of = s.word(at + 2) == Some("of");
+        // "a couple of dozen", "a couple of hundred"
+        let times = match s.word(at + 3) {
+            Some("dozen") if of => Some(12.0),
+            Some(w) if of => scale_word(w),
+            _ => None,
+        };
+        if let (Some(t), true) = (times, v == 2.0) {
+            return Some(core(at, at + 3, v * t, Unit::Count, t));
+        }
         // "a couple of" reads its noun after "of"; "a dozen of the 25" is a part.
         let last = if of && v == 2.0 { at + 2 } else { at + 1 };
         return Some(core(at, last, v, Unit::Count, 1.0));
