@@ -265,7 +265,7 @@ fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         return false;
     }
     match (&d.head, &s.head) {
-        (Some(a), Some(b)) => a == b && d.proper.is_empty() == s.proper.is_empty(),
+        (Some(a), Some(b)) => a == b && owners_agree(d, s),
         _ => {
             let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
             let union = d.context.len() + s.context.len() - shared;
@@ -294,8 +294,37 @@ fn plausible_slip(d: &Figure, s: &Figure) -> bool {
     ratio <= 10.0 || (scale - scale.round()).abs() < 1e-6
 }
 
+/// The names a figure belongs to: its noun's capitalised modifiers
+/// ("Border Patrol agents", "Ostrey's toll") and its clause's subject.
+fn owners(f: &Figure) -> impl Iterator<Item = &Term> + Clone {
+    f.proper.iter().chain(&f.subject)
+}
+
+/// Do two figures of one thing belong to the same name closely enough to
+/// call one wrong? Both name none, or share one, or the one that names
+/// none has the other's name in its sentence.
+fn owners_agree(d: &Figure, s: &Figure) -> bool {
+    let named = |f: &Figure| owners(f).next().is_some();
+    let mentioned = |a: &Figure, b: &Figure| owners(a).any(|t| b.context.contains(t));
+    match (named(d), named(s)) {
+        (false, false) => true,
+        (true, true) => owners(d).any(|t| owners(s).any(|u| u == t)),
+        (true, false) => mentioned(d, s),
+        (false, true) => mentioned(s, d),
+    }
+}
+
 /// How sure we are that two figures count the same thing, or `None`.
+/// Figures that belong to different names ("the port's 3,200 job cuts",
+/// "the airport's") never do.
 fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
+    let (mut a, b) = (owners(d), owners(s));
+    if a.clone().next().is_some()
+        && b.clone().next().is_some()
+        && !a.any(|t| b.clone().any(|u| u == t))
+    {
+        return None;
+    }
     // Cheap rejections first: most candidates fail here. A rate and a
     // total are different things; two rates of different periods are the
     // same thing, one of them wrong.

@@ -174,6 +174,11 @@ pub struct Figure {
     pub modifiers: Vec<Term>,
     /// Stems of capitalised modifiers ("Border Patrol"): they name the thing.
     pub proper: Vec<Term>,
+    /// Stems of the name the figure belongs to, when its clause gives one:
+    /// the name right before its verb ("Bramwell has eight cases"), or
+    /// after "in", "at" or "for" ("14 died in Ostrey County").
+    #[serde(default)]
+    pub subject: Vec<Term>,
     pub frame: Frame,
     pub role: Role,
     pub side: Side,
@@ -1145,6 +1150,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         before.clear();
     }
     let frame = frame_of(before.iter().chain(&after).chain(&np_for_frame), s);
+    let subject = subject_of(s, qual_start, &after);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
     let mut local: Vec<Term> = Vec::new();
@@ -1248,6 +1254,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         head: head_stem,
         modifiers,
         proper,
+        subject,
         frame,
         role,
         side,
@@ -1364,6 +1371,67 @@ fn modifiers_before(s: &Sentence, h: usize) -> Indices {
         words.insert(0, m);
     }
     words
+}
+
+/// The name a figure belongs to (see `Figure::subject`): after "in", "at"
+/// or "for" among the words after it (`after`), else the capitalised run
+/// right before the verb before it. Stems, lower case.
+fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
+    let run_from = |k: usize| -> Vec<Term> {
+        let mut k = k;
+        if s.word(k) == Some("the") {
+            k += 1;
+        }
+        let mut out = Vec::new();
+        while k < s.toks.len() && s.capitalised(k) && s.word(k).is_some() && out.len() < 4 {
+            out.push(s.stem(k));
+            k += 1;
+        }
+        out
+    };
+    for w in after.windows(2) {
+        if matches!(s.word(w[0]), Some("in" | "at" | "for")) {
+            let names = run_from(w[1]);
+            if !names.is_empty() && !names.iter().any(|t| is_month(t)) {
+                return names;
+            }
+        }
+    }
+    // Back over "to"/"at", linking verbs and one verb of the clause.
+    let mut k = start;
+    if k > 0 && matches!(s.word(k - 1), Some("to" | "at" | "by" | "of")) {
+        k -= 1;
+    }
+    let mut verbs = 0;
+    while k > 0 && verbs < 3 {
+        match s.word(k - 1) {
+            Some(w)
+                if !s.capitalised(k - 1)
+                    && (verbs == 0 || LINKING_VERBS.contains(&w) || AUXILIARIES.contains(&w)) =>
+            {
+                k -= 1;
+                verbs += 1;
+            }
+            _ => break,
+        }
+    }
+    let mut end = k;
+    let mut out = Vec::new();
+    while end > 0 && s.capitalised(end - 1) && s.word(end - 1).is_some() && out.len() < 4 {
+        end -= 1;
+        out.insert(0, s.stem(end));
+    }
+    // A single capitalised word opening the sentence is only a name when
+    // it is not a plural noun or a function word ("Officials", "The").
+    let opens = end == 0 && out.len() == 1;
+    let plain = opens
+        && (s.stopword(0)
+            || s.words[0].ends_with('s')
+            || number::is_number_word_start(&s.words[0]));
+    if verbs == 0 || plain || out.iter().any(|t| is_month(t)) {
+        return Vec::new();
+    }
+    out
 }
 
 /// Auxiliaries and adverbs between a noun phrase and its verb.

@@ -143,6 +143,11 @@ pub(super) fn hyphenated_fractions() -> impl Iterator<Item = String> {
     })
 }
 
+/// Does `w` open a number ("Twelve", "A", "Half")?
+pub(super) fn is_number_word_start(w: &str) -> bool {
+    super::starts_core(w) || scale_word(w).is_some()
+}
+
 /// Digits with thousands commas and a decimal part at the start of `s`:
 /// the value and the number of bytes.
 fn digits_at(s: &str) -> Option<(f64, usize)> {
