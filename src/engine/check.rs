@@ -476,6 +476,10 @@ fn relation(d: &Figure, s: &Figure) -> Relation {
         }
     } else if db == sb && d.qualifier == s.qualifier {
         Relation::Exact
+    } else if d.qualifier == Qualifier::Range && s.qualifier == Qualifier::Range {
+        // "from 18 to 64" against "from 21 to 64": a range must match at
+        // both ends.
+        Relation::Contradicts
     } else if db.is_point() {
         if sb.contains(d.value) {
             Relation::Within
@@ -783,6 +787,7 @@ fn max_gap(gap: Gap) -> usize {
     match gap {
         Gap::None => 0,
         Gap::Bracket => 6,
+        Gap::Attribution => 16,
         Gap::Ellipsis => 200,
     }
 }
@@ -1041,6 +1046,27 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
         dedup_by_source(&mut check.evidence);
         check.evidence.truncate(MAX_EVIDENCE);
         return check;
+    }
+    // `"A," he said. "B."` quoted as "A. B.": the quote's sentences in
+    // order, with an attribution between them in the source.
+    let by_sentence = quote::sentence_segments(draft, &segs);
+    if by_sentence.len() > segs.len() {
+        let ids: Vec<Vec<u32>> = by_sentence.iter().map(|s| segment_ids(corpus, s)).collect();
+        let gaps: Vec<Gap> = by_sentence.iter().map(|s| s.gap).collect();
+        if let Some(m) = find_exact(corpus, &ids, &gaps)
+            .into_iter()
+            .find(|m| !in_narration(corpus, m.source, m.first, m.last))
+        {
+            check.evidence.push(quote_evidence(
+                corpus,
+                m.source,
+                m.first,
+                m.last,
+                Stance::Supports,
+            ));
+            check.verdict = QuoteVerdict::Verbatim;
+            return check;
+        }
     }
     if let Some(m) = contraction_match(corpus, &segs, &gaps) {
         check.evidence.push(quote_evidence(

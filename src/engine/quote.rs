@@ -587,6 +587,9 @@ fn speaker_after(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
     let mut end = from;
     while end < to {
         match &t.toks[end].kind {
+            // "said Dr. Nadia Quarles": a courtesy title's dot goes on.
+            TokenKind::Punct('.')
+                if end > from && t.word(end - 1).is_some_and(|w| HONORIFICS.contains(&&*w)) => {}
             TokenKind::Punct(',' | '.' | ';' | ':' | '—' | '“' | '"' | '(') => break,
             TokenKind::Word { .. } => {
                 let w = t.word(end).unwrap_or_default();
@@ -1044,6 +1047,9 @@ pub enum Gap {
     Ellipsis,
     /// After an editorial `[insertion]`: a few source words may stand there.
     Bracket,
+    /// After the end of a sentence inside the quote: the source may print
+    /// an attribution there (`"A," he said. "B."`).
+    Attribution,
 }
 
 /// Normalised words of a stretch of text, for quote matching: case, curly
@@ -1163,6 +1169,36 @@ pub fn segments(text: &str, quote: &Quote) -> Vec<Segment> {
         }
         flush(cursor, s.len(), gap, &mut out);
         gap = Gap::None;
+    }
+    out
+}
+
+/// The segments again, each also cut where a sentence ends inside it:
+/// where a source may have split the quote with its attribution.
+pub fn sentence_segments(text: &str, segs: &[Segment]) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for seg in segs {
+        let mut gap = seg.gap;
+        let mut current: Vec<QuoteWord> = Vec::new();
+        for w in &seg.words {
+            if let Some(prev) = current.last() {
+                let between = &text[prev.span.end..w.span.start];
+                if between.contains(['.', '?', '!']) {
+                    out.push(Segment {
+                        words: std::mem::take(&mut current),
+                        gap,
+                    });
+                    gap = Gap::Attribution;
+                }
+            }
+            current.push(w.clone());
+        }
+        if !current.is_empty() {
+            out.push(Segment {
+                words: current,
+                gap,
+            });
+        }
     }
     out
 }

@@ -1534,7 +1534,7 @@ pub fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
             if small {
                 v + 5.0_f64.min(v.max(2.0))
             } else {
-                v * 1.25
+                v * 1.15
             },
             true,
             false,
@@ -1544,7 +1544,7 @@ pub fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
             if small {
                 v + 5.0_f64.min(v.max(2.0))
             } else {
-                v * 1.25
+                v * 1.15
             },
             false,
             false,
@@ -2229,7 +2229,7 @@ mod tests {
             f.band,
             Interval {
                 lo: 1500.0,
-                hi: 1875.0,
+                hi: 1500.0 * 1.15,
                 lo_open: true,
                 hi_open: false
             }
