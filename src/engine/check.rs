@@ -4,6 +4,7 @@
 
 use super::corpus::{Corpus, SourceKey, UNKNOWN_WORD};
 use super::figure::{self, Figure, Frame, Qualifier, Side};
+use super::lexicon::{self, Kinship};
 use super::markdown::{self, CitationMarker, FootnoteDef};
 use super::quote::{self, Gap, Quote, Segment};
 use super::text::{self, LineBreaks, Term};
@@ -265,7 +266,9 @@ fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         return false;
     }
     match (&d.head, &s.head) {
-        (Some(a), Some(b)) => a == b && owners_agree(d, s),
+        // A broader noun ("people") may hold more than a narrower one
+        // ("residents") counts: it is not contradicted by it.
+        (Some(a), Some(b)) => lexicon::kinship(*a, *b) == Some(Kinship::Same) && owners_agree(d, s),
         _ => {
             let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
             let union = d.context.len() + s.context.len() - shared;
@@ -343,9 +346,7 @@ fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
         return None;
     }
     if let (Some(a), Some(b)) = (&d.head, &s.head) {
-        if a != b {
-            return None;
-        }
+        lexicon::kinship(*a, *b)?;
     }
     let shares = |a: &[Term], b: &[Term]| a.iter().filter(|x| b.contains(x)).count();
     // Goals and capacities are never actual counts. A plan and a fact may
@@ -541,6 +542,10 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
     let mut refs: Vec<(u32, u32)> = match &fig.head {
         Some(h) => {
             let mut v = corpus.figures_with_head(h).to_vec();
+            // The same thing in other words: "positions" for "jobs".
+            for kin in lexicon::kin_of(*h) {
+                v.extend_from_slice(corpus.figures_with_head(&kin));
+            }
             v.extend(
                 corpus
                     .figures_with_context(h)

@@ -3,6 +3,7 @@ pub mod check;
 pub mod cite;
 pub mod corpus;
 pub mod figure;
+pub mod lexicon;
 pub mod markdown;
 pub mod quote;
 pub mod source;

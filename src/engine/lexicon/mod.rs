@@ -1,0 +1,157 @@
+//! What counted nouns are to one another: the same thing in other words
+//! ("jobs" and "positions", "jets" and "planes"), or a broader or narrower
+//! term ("people" and "residents"). Read from two tables beside this file:
+//! `nouns.tsv`, derived from Princeton WordNet 3.0 (`tools/wordnet_nouns.py`,
+//! licence in `LICENSE-WordNet`), and `equivalents.tsv`, news usage WordNet
+//! does not record. Nouns are keyed by stem, as figures keep their heads.
+
+use super::text::{stem, Term};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// How two counted nouns are related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kinship {
+    /// One word, or words for one thing: a count of one is a count of the
+    /// other.
+    Same,
+    /// One is a kind of the other ("residents" are people): the broader
+    /// count may hold more than the narrower one.
+    Broader,
+}
+
+#[derive(Default)]
+struct Lexicon {
+    /// Each stem's own synsets (its first senses) and equivalence groups.
+    own: FxHashMap<Term, Vec<u32>>,
+    /// Each stem's broader synsets.
+    broader: FxHashMap<Term, Vec<u32>>,
+    /// The stems whose own synsets hold a synset.
+    stems_of: FxHashMap<u32, Vec<Term>>,
+    /// The stems one level narrower than a synset.
+    narrower: FxHashMap<u32, Vec<Term>>,
+}
+
+/// Equivalence groups are numbered past every synset id.
+const GROUPS: u32 = 1 << 30;
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut lx = Lexicon::default();
+        let ids = |s: &str| -> Vec<u32> {
+            s.split_whitespace()
+                .filter_map(|x| u32::from_str_radix(x, 16).ok())
+                .collect()
+        };
+        for line in include_str!("nouns.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
+            let mut cols = line.split('\t');
+            let (Some(noun), Some(own), Some(broader)) = (cols.next(), cols.next(), cols.next())
+            else {
+                continue;
+            };
+            let st = stem(noun);
+            let own = ids(own);
+            let broader = ids(broader);
+            if let Some(&first) = broader.first() {
+                lx.narrower.entry(first).or_default().push(st);
+            }
+            for &o in &own {
+                lx.stems_of.entry(o).or_default().push(st);
+            }
+            lx.own.entry(st).or_default().extend(own);
+            lx.broader.entry(st).or_default().extend(broader);
+        }
+        let groups = include_str!("equivalents.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        for (g, line) in groups.enumerate() {
+            let id = GROUPS + g as u32;
+            for noun in line.split('\t') {
+                let st = stem(noun.trim());
+                lx.own.entry(st).or_default().push(id);
+                lx.stems_of.entry(id).or_default().push(st);
+            }
+        }
+        lx
+    })
+}
+
+fn shares(a: &[u32], b: &[u32]) -> bool {
+    a.iter().any(|x| b.contains(x))
+}
+
+/// How the counted nouns with stems `a` and `b` are related, if at all.
+pub fn kinship(a: Term, b: Term) -> Option<Kinship> {
+    if a == b {
+        return Some(Kinship::Same);
+    }
+    let lx = lexicon();
+    let none = Vec::new();
+    let own = |t: &Term| lx.own.get(t).unwrap_or(&none);
+    let broader = |t: &Term| lx.broader.get(t).unwrap_or(&none);
+    if shares(own(&a), own(&b)) {
+        Some(Kinship::Same)
+    } else if shares(own(&a), broader(&b)) || shares(broader(&a), own(&b)) {
+        Some(Kinship::Broader)
+    } else {
+        None
+    }
+}
+
+/// The stems of nouns related to the stem `a`: its synonyms, its broader
+/// terms and the nouns one level narrower (at most `MAX_KIN` in all), for
+/// looking up figures that may count what a figure counts.
+pub fn kin_of(a: Term) -> Vec<Term> {
+    const MAX_KIN: usize = 200;
+    let lx = lexicon();
+    let mut out: Vec<Term> = Vec::new();
+    let mut add = |t: &Term| {
+        if *t != a && out.len() < MAX_KIN && !out.contains(t) {
+            out.push(*t);
+        }
+    };
+    let own = lx.own.get(&a).map(Vec::as_slice).unwrap_or(&[]);
+    let broader = lx.broader.get(&a).map(Vec::as_slice).unwrap_or(&[]);
+    for s in own.iter().chain(broader) {
+        lx.stems_of.get(s).into_iter().flatten().for_each(&mut add);
+    }
+    for s in own {
+        lx.narrower.get(s).into_iter().flatten().for_each(&mut add);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kin(a: &str, b: &str) -> Option<Kinship> {
+        kinship(stem(a), stem(b))
+    }
+
+    #[test]
+    fn synonyms_broader_terms_and_strangers() {
+        assert_eq!(kin("jobs", "positions"), Some(Kinship::Same));
+        assert_eq!(kin("votes", "ballots"), Some(Kinship::Same));
+        assert_eq!(kin("planes", "jets"), Some(Kinship::Same));
+        assert_eq!(kin("people", "persons"), Some(Kinship::Same));
+        assert_eq!(kin("workers", "employees"), Some(Kinship::Same));
+        assert_eq!(kin("residents", "person"), Some(Kinship::Broader));
+        assert_eq!(kin("berries", "fruit"), Some(Kinship::Broader));
+        assert_eq!(kin("boats", "vessels"), Some(Kinship::Broader));
+        assert_eq!(kin("ferries", "planes"), None);
+        assert_eq!(kin("teachers", "students"), None);
+        assert_eq!(kin("schools", "districts"), None);
+    }
+
+    #[test]
+    fn kin_are_found_for_lookups() {
+        let k = kin_of(stem("jobs"));
+        assert!(k.contains(&stem("positions")), "{k:?}");
+        assert!(kin_of(stem("zzzz")).is_empty());
+    }
+}
