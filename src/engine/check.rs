@@ -152,9 +152,14 @@ pub enum Claim<'a> {
 pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
     let prose = markdown::parse(draft);
     let sentences = text::sentences(&prose.masked, &prose.blocks, LineBreaks::Soft);
+    let draft_day = prose
+        .front_matter
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("date"))
+        .and_then(|(_, v)| day_of(v));
     let figures: Vec<FigureCheck> = figure::extract(&prose.masked, &sentences)
         .into_iter()
-        .map(|f| check_figure(f, corpus))
+        .map(|f| check_figure(f, corpus, draft_day))
         .collect();
     let quotes: Vec<QuoteCheck> = quote::extract(&prose.masked, &prose.blocks, &sentences)
         .into_iter()
@@ -477,6 +482,8 @@ fn relation(d: &Figure, s: &Figure) -> Relation {
         }
     } else if db == sb && d.qualifier == s.qualifier {
         Relation::Exact
+    } else if let Some(r) = bounds_relation(d, s) {
+        r
     } else if d.qualifier == Qualifier::Range && s.qualifier == Qualifier::Range {
         // "from 18 to 64" against "from 21 to 64": a range must match at
         // both ends.
@@ -494,15 +501,39 @@ fn relation(d: &Figure, s: &Figure) -> Relation {
     }
 }
 
+/// Two figures bounded on the same side: "more than 10,000" claims more
+/// than a source's "more than 9,000" supports; "more than 8,000" claims
+/// less, and is supported.
+fn bounds_relation(d: &Figure, s: &Figure) -> Option<Relation> {
+    use Qualifier::*;
+    let lower = |q: Qualifier| matches!(q, MoreThan | AtLeast | Plus);
+    let upper = |q: Qualifier| matches!(q, LessThan | UpTo | Nearly);
+    let fits = if lower(d.qualifier) && lower(s.qualifier) {
+        d.value <= s.value * (1.0 + 1e-9)
+    } else if upper(d.qualifier) && upper(s.qualifier) {
+        d.value >= s.value * (1.0 - 1e-9)
+    } else {
+        return None;
+    };
+    Some(if fits {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    })
+}
+
 /// A figure against a source figure in another unit of the same
 /// dimension ("10 miles" and "16 km"): the source's band in the draft's
 /// unit, widened by 3% for the rounding a conversion in prose takes.
 fn converted_relation(d: &Figure, s: &Figure) -> Relation {
     let conv = |v: f64| s.unit.convert(v, &d.unit);
     let (lo, hi) = (conv(s.band.lo), conv(s.band.hi));
+    // A round figure converted ("60km" for "38.5 miles") is as exact as
+    // its last digit: half its step either way, and 3% for the rounding.
+    let slack = |v: f64| 0.03 * v.abs() + d.step / 2.0;
     let band = figure::Interval {
-        lo: lo.min(hi) - 0.03 * lo.abs().min(hi.abs()),
-        hi: lo.max(hi) + 0.03 * lo.abs().max(hi.abs()),
+        lo: lo.min(hi) - slack(lo.min(hi)),
+        hi: lo.max(hi) + slack(lo.max(hi)),
         lo_open: false,
         hi_open: false,
     };
@@ -531,7 +562,29 @@ fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> E
     }
 }
 
-fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
+/// A date as front matter or a dateline writes it, to the day
+/// ("2026-03-04", "2026-03-04T10:00"): its first ten characters when they
+/// are a date.
+fn day_of(date: &str) -> Option<&str> {
+    let d = date.trim().get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then_some(d)
+}
+
+/// Were the draft and the source written on different days? Then a count
+/// may have moved between them ("the death toll stood at 85" a week after
+/// "29"), and the source cannot call the draft's figure wrong, unless the
+/// number is one mistyped.
+fn other_day(draft_day: Option<&str>, corpus: &Corpus, key: usize) -> bool {
+    let source_day = corpus
+        .get(key)
+        .and_then(|s| s.meta.date.as_deref())
+        .and_then(day_of);
+    matches!((draft_day, source_day), (Some(a), Some(b)) if a != b)
+}
+
+fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>) -> FigureCheck {
     // Candidates: figures with the same head noun (and figures without a
     // noun whose sentence names it), or, for a figure without a noun, what
     // `same_thing` could accept: a shared nearby word, a source whose head
@@ -590,7 +643,9 @@ fn check_figure(fig: Figure, corpus: &Corpus) -> FigureCheck {
             continue;
         };
         if let Some(a) = same_thing(&fig, sf) {
-            cands.push((a.score, r.0 as usize, sf, relation(&fig, sf), a.strong));
+            let key = r.0 as usize;
+            let strong = a.strong && (!other_day(day, corpus, key) || mistyped(&fig, sf));
+            cands.push((a.score, key, sf, relation(&fig, sf), strong));
         }
     }
     // A figure governed by another word ("redrawing a dozen routes" against
@@ -909,7 +964,19 @@ fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
             });
         }
     }
-    best.filter(|b| b.score >= 0.6 && b.pairs.len() >= 3)
+    // Matching words must carry meaning: "this is a" in two different
+    // quotes says nothing.
+    let content = |id: u32| {
+        corpus
+            .vocab_from(id)
+            .first()
+            .is_some_and(|t| !text::is_stopword(t.as_str()))
+    };
+    let wanted = q.iter().filter(|&&id| content(id)).count().min(2);
+    best.filter(|b| {
+        let meaningful = b.pairs.iter().filter(|p| content(q[p.0])).count();
+        b.score >= 0.6 && b.pairs.len() >= 3 && meaningful >= wanted
+    })
 }
 
 fn source_words_text(

@@ -1534,7 +1534,7 @@ pub fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
             if small {
                 v + 5.0_f64.min(v.max(2.0))
             } else {
-                v * 1.15
+                v * 1.2
             },
             true,
             false,
@@ -1544,7 +1544,7 @@ pub fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
             if small {
                 v + 5.0_f64.min(v.max(2.0))
             } else {
-                v * 1.15
+                v * 1.2
             },
             false,
             false,
@@ -1774,6 +1774,28 @@ fn excluded(s: &Sentence, c: &Core) -> bool {
             && s.adjacent(i - 1, i)
             && s.toks[i - 2].is_word()
             && s.capitalised(i - 2)
+        {
+            return true;
+        }
+        // "737 Max 8", "Boeing 737-800 MAX": a model's number, and the
+        // number after a name's dash.
+        if plain_int
+            && s.toks.get(next).is_some_and(|t| t.is_word())
+            && s.capitalised(next)
+            && matches!(
+                s.toks.get(next + 1).map(|t| &t.kind),
+                Some(TokenKind::Number(_))
+            )
+        {
+            return true;
+        }
+        if i >= 3
+            && s.toks[i - 1].is_punct('-')
+            && s.adjacent(i - 2, i - 1)
+            && s.adjacent(i - 1, i)
+            && matches!(s.toks[i - 2].kind, TokenKind::Number(_))
+            && s.toks[i - 3].is_word()
+            && s.capitalised(i - 3)
         {
             return true;
         }
@@ -2229,7 +2251,7 @@ mod tests {
             f.band,
             Interval {
                 lo: 1500.0,
-                hi: 1500.0 * 1.15,
+                hi: 1500.0 * 1.2,
                 lo_open: true,
                 hi_open: false
             }
