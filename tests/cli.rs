@@ -94,7 +94,7 @@ fn sarif_is_2_1_0_with_rules_and_results() {
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "factcheck-ls");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 11);
     let r = &run["results"][0];
     assert_eq!(r["ruleId"], "figure-mismatch");
     assert_eq!(r["level"], "error");

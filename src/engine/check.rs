@@ -21,6 +21,9 @@ pub enum FigureVerdict {
     /// Sources give other figures for things like this one, but none is
     /// aligned closely enough with it to call it wrong: no finding.
     Unclear,
+    /// A source reports the figure as the old value of a change ("up from
+    /// 4,800"), and the draft tells it as current.
+    Outdated,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -159,7 +162,10 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
         .and_then(|(_, v)| day_of(v));
     let figures: Vec<FigureCheck> = figure::extract(&prose.masked, &sentences)
         .into_iter()
-        .map(|f| check_figure(f, corpus, draft_day))
+        .map(|f| {
+            let past = told_as_past(&prose.masked[f.sentence.clone()]);
+            check_figure(f, corpus, draft_day, past)
+        })
         .collect();
     let quotes: Vec<QuoteCheck> = quote::extract(&prose.masked, &prose.blocks, &sentences)
         .into_iter()
@@ -287,7 +293,10 @@ fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
                 && d.direction.is_some()
                 && d.direction == s.direction
                 && shared >= 2;
-            same_end || union > 0 && 2 * shared >= union && near >= 2
+            // A sentence taken nearly whole from the source, its number
+            // changed, is the classic slip.
+            let copied = union > 0 && 5 * shared >= 4 * union;
+            same_end || copied || union > 0 && 2 * shared >= union && near >= 2
         }
     }
 }
@@ -410,7 +419,8 @@ fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
                 .chain(&d.context)
                 .filter(|w| *w != a)
                 .any(|w| s.modifiers.contains(w) || s.context.contains(w));
-            if !shared {
+            // Nothing else shared: only a number mistyped ties them.
+            if !shared && !mistyped(d, s) {
                 return None;
             }
             Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard())
@@ -584,7 +594,45 @@ fn other_day(draft_day: Option<&str>, corpus: &Corpus, key: usize) -> bool {
     matches!((draft_day, source_day), (Some(a), Some(b)) if a != b)
 }
 
-fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>) -> FigureCheck {
+/// Words that put a figure in the past ("had 4,800 workers last week",
+/// "initially", "a week ago"): such a figure may be a count since revised.
+const PAST_MARKERS: &[&str] = &[
+    "ago",
+    "earlier",
+    "initially",
+    "originally",
+    "previously",
+    "formerly",
+    "first",
+    "once",
+    "last",
+    "before",
+    "had",
+    "then",
+    "prior",
+    "old",
+    "original",
+    "until",
+];
+
+/// Does a draft sentence tell its figures as past?
+fn told_as_past(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| PAST_MARKERS.contains(&text::normalize_word(w).as_str()))
+}
+
+/// The new value of the change whose old value is the source figure `old`
+/// (a figure with side From, "up from 4,800"): the figure of its sentence
+/// with side To ("grew to 6,100").
+fn new_value_of<'a>(corpus: &'a Corpus, key: usize, old: &Figure) -> Option<&'a Figure> {
+    let s = corpus.get(key)?;
+    s.figures
+        .iter()
+        .find(|f| f.sentence == old.sentence && f.side == Side::To && f.value != old.value)
+}
+
+fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>, past: bool) -> FigureCheck {
     // Candidates: figures with the same head noun (and figures without a
     // noun whose sentence names it), or, for a figure without a noun, what
     // `same_thing` could accept: a shared nearby word, a source whose head
@@ -680,7 +728,23 @@ fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>) -> FigureCheck 
         .collect();
     let mut evidence = Vec::new();
     let mut disagreements = Vec::new();
-    let verdict = if !supports.is_empty() {
+    // "grew to 6,100, up from 4,800": a source says the draft's figure is
+    // the old value of a change; the draft tells it as current.
+    let superseded = (!past && fig.side == Side::None)
+        .then(|| {
+            supports.iter().find_map(|c| {
+                let new = (c.2.side == Side::From && c.4)
+                    .then(|| new_value_of(corpus, c.1, c.2))
+                    .flatten()?;
+                Some((c.1, new, c.2))
+            })
+        })
+        .flatten();
+    let verdict = if let Some((key, new, old)) = superseded {
+        evidence.push(figure_evidence(corpus, key, new, Stance::Contradicts));
+        evidence.push(figure_evidence(corpus, key, old, Stance::Supports));
+        FigureVerdict::Outdated
+    } else if !supports.is_empty() {
         let mut sorted = supports.clone();
         sorted.sort_by_key(|c| c.3 != Relation::Exact);
         for c in &sorted {
@@ -1498,6 +1562,26 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                 });
             }
             FigureVerdict::Unclear => {}
+            FigureVerdict::Outdated => {
+                let new = &fc.evidence[0];
+                let new_text = source_figure(corpus, new);
+                out.push(Finding {
+                    code: Code::FigureOutdated,
+                    severity: Code::FigureOutdated.default_severity(),
+                    span: f.span.clone(),
+                    message: format!(
+                        "a later source gives {}, up from or since revised from {}; see {}",
+                        new.said, f.text, new.id
+                    ),
+                    evidence: fc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Change to {} ({})", new_text, new.id),
+                        span: f.span.clone(),
+                        replacement: match_case(&f.text, &new_text),
+                    }),
+                    diff: Vec::new(),
+                });
+            }
             FigureVerdict::Unsourced => out.push(Finding {
                 code: Code::FigureUnsourced,
                 severity: Code::FigureUnsourced.default_severity(),

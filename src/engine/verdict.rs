@@ -13,6 +13,7 @@ pub enum Code {
     FigureMismatch,
     FigureImprecise,
     FigureUnsourced,
+    FigureOutdated,
     SourcesDisagree,
     QuoteMismatch,
     QuoteUnsourced,
@@ -23,10 +24,11 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 10] = [
+    pub const ALL: [Code; 11] = [
         Code::FigureMismatch,
         Code::FigureImprecise,
         Code::FigureUnsourced,
+        Code::FigureOutdated,
         Code::SourcesDisagree,
         Code::QuoteMismatch,
         Code::QuoteUnsourced,
@@ -41,6 +43,7 @@ impl Code {
             Code::FigureMismatch => "figure-mismatch",
             Code::FigureImprecise => "figure-imprecise",
             Code::FigureUnsourced => "figure-unsourced",
+            Code::FigureOutdated => "figure-outdated",
             Code::SourcesDisagree => "sources-disagree",
             Code::QuoteMismatch => "quote-mismatch",
             Code::QuoteUnsourced => "quote-unsourced",
@@ -60,9 +63,10 @@ impl Code {
             Code::FigureMismatch | Code::QuoteMismatch | Code::QuoteMisattributed => {
                 Severity::Error
             }
-            Code::QuoteUnsourced | Code::QuoteParaphrased | Code::CitationUnsupported => {
-                Severity::Warning
-            }
+            Code::QuoteUnsourced
+            | Code::QuoteParaphrased
+            | Code::CitationUnsupported
+            | Code::FigureOutdated => Severity::Warning,
             Code::FigureImprecise | Code::SourcesDisagree | Code::QuoteWording => {
                 Severity::Information
             }
@@ -78,6 +82,9 @@ impl Code {
                 "The figure is consistent with the sources but vaguer than them."
             }
             Code::FigureUnsourced => "No source speaks of the thing this figure counts.",
+            Code::FigureOutdated => {
+                "A source reports this figure as the old value of a change the draft does not tell."
+            }
             Code::SourcesDisagree => "A source supports the figure, but another source disagrees.",
             Code::QuoteMismatch => "A source has these words, but not verbatim.",
             Code::QuoteUnsourced => "No source has anything close to this quote.",

@@ -352,6 +352,25 @@ pub fn is_change_stem(stem: &str) -> bool {
     CHANGE_STEMS.contains(&stem) || LINKING_VERBS.contains(&stem)
 }
 
+/// Words of time that end a noun phrase after a figure ("4,800 last
+/// Thursday", "12 this year").
+const TIME_NOUNS: &[&str] = &[
+    "last",
+    "next",
+    "this",
+    "ago",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+];
+
 /// Words that may sit inside a noun phrase though they are stop words
 /// elsewhere ("a dozen other routes", "six new electric buses").
 const NP_FILLERS: &[&str] = &[
@@ -996,6 +1015,10 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
                 j += 1;
                 continue;
             }
+        }
+        // "up from 4,800 last Thursday": a time is not what is counted.
+        if is_month(w) || TIME_NOUNS.contains(&w) {
+            break;
         }
         // "3,050 damaged, 402 destroyed": a participle right after the
         // number is what happened to an unnamed noun, not the noun.
