@@ -312,9 +312,14 @@ fn plausible_slip(d: &Figure, s: &Figure) -> bool {
 }
 
 /// The names a figure belongs to: its noun's capitalised modifiers
-/// ("Border Patrol agents", "Ostrey's toll") and its clause's subject.
+/// ("Border Patrol agents", "Ostrey's toll") and its clause's subject,
+/// less the words that only say what kind of body a name is ("Transit
+/// Authority", "County": `lexicon/owner_kinds.tsv`).
 fn owners(f: &Figure) -> impl Iterator<Item = &Term> + Clone {
-    f.proper.iter().chain(&f.subject)
+    f.proper
+        .iter()
+        .chain(&f.subject)
+        .filter(|t| !lexicon::is_owner_kind(t))
 }
 
 /// Do two figures of one thing belong to the same name closely enough to
@@ -417,7 +422,7 @@ fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
                 .modifiers
                 .iter()
                 .chain(&d.context)
-                .filter(|w| *w != a)
+                .filter(|w| **w != text::stem(a))
                 .any(|w| s.modifiers.contains(w) || s.context.contains(w));
             // Nothing else shared: only a number mistyped ties them.
             if !shared && !mistyped(d, s) {
@@ -444,12 +449,12 @@ fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
             // ("the 3,000-per-day goal" and "a goal of 3,000 arrests per day").
             let headless = if d.head.is_none() { d } else { s };
             let headed = if d.head.is_none() { s } else { d };
-            let about_it = headless.context.contains(h) || headless.per.is_some();
+            let about_it = headless.context.contains(&text::stem(h)) || headless.per.is_some();
             if !about_it {
                 return None;
             }
             let lo = near_words(headless)
-                .filter(|w| *w == h || near_words(headed).any(|x| x == *w))
+                .filter(|w| **w == text::stem(h) || near_words(headed).any(|x| x == *w))
                 .count();
             if lo == 0 || !(ratio <= 10.0 || lo >= 2) || shares(&d.context, &s.context) < 2 {
                 return None;
@@ -649,7 +654,7 @@ fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>, past: bool) -> 
             }
             v.extend(
                 corpus
-                    .figures_with_context(h)
+                    .figures_with_context(&text::stem(h))
                     .iter()
                     .filter(|r| corpus.figure(**r).is_some_and(|(_, f)| f.head.is_none())),
             );
@@ -722,9 +727,18 @@ fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>, past: bool) -> 
             disagreements: Vec::new(),
         };
     }
+    // Strong evidence outweighs weak: a source aligned closely that
+    // contradicts the figure is not answered by one aligned loosely that
+    // happens to give the same number (in an archive, many do).
+    // That is, when the draft names whose figure it is and the loose one
+    // names nobody's.
+    let strongly_contradicted = cands.iter().any(|c| c.3 == Relation::Contradicts && c.4);
+    let named = owners(&fig).next().is_some();
+    let anonymous = |f: &Figure| owners(f).next().is_none();
     let supports: Vec<_> = cands
         .iter()
         .filter(|c| matches!(c.3, Relation::Exact | Relation::Within))
+        .filter(|c| c.4 || !(strongly_contradicted && named && anonymous(c.2)))
         .collect();
     let mut evidence = Vec::new();
     let mut disagreements = Vec::new();

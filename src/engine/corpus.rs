@@ -1682,7 +1682,7 @@ mod tests {
     /// What lookups find: for a figure's head and for a word pair, the
     /// paths of the live sources found.
     fn found(c: &Corpus, head: &str, pair: (&str, &str)) -> (Vec<PathBuf>, Vec<PathBuf>) {
-        let figures = live(c, c.figures_with_head(&crate::engine::text::stem(head)));
+        let figures = live(c, c.figures_with_head(&crate::engine::lexicon::lemma(head)));
         let (a, b) = (c.word_id(pair.0), c.word_id(pair.1));
         let mut quotes: Vec<PathBuf> = c
             .occurrences(a, b)
@@ -1741,7 +1741,7 @@ mod tests {
         assert_eq!(c.list_pending(), 5);
         // Not even listed dead: five figures in the raw list.
         assert_eq!(
-            c.figures_with_head(&crate::engine::text::stem("buses"))
+            c.figures_with_head(&crate::engine::lexicon::lemma("buses"))
                 .len(),
             5
         );
@@ -2008,7 +2008,7 @@ mod tests {
         }
         assert_eq!(c.len(), 40);
         assert!(c.slots.len() < 128, "compacted: {} slots", c.slots.len());
-        let buses = c.figures_with_head(&crate::engine::text::stem("buses"));
+        let buses = c.figures_with_head(&crate::engine::lexicon::lemma("buses"));
         assert_eq!(live(&c, buses).len(), 40);
         let (the, council) = (c.word_id("the"), c.word_id("council"));
         assert_eq!(c.occurrences(the, council).len(), 40);
@@ -2022,10 +2022,10 @@ mod tests {
         let mut c = Corpus::new();
         c.upsert(Path::new("a.txt"), "ICE has 25 field offices.".into());
         c.upsert(Path::new("b.txt"), "There are 25 field offices.".into());
-        assert_eq!(live(&c, c.figures_with_head("offic")).len(), 2);
+        assert_eq!(live(&c, c.figures_with_head("office")).len(), 2);
         c.upsert(Path::new("a.txt"), "Nothing here.".into());
         assert_eq!(
-            live(&c, c.figures_with_head("offic")),
+            live(&c, c.figures_with_head("office")),
             vec![PathBuf::from("b.txt")]
         );
         assert_eq!(c.len(), 2);

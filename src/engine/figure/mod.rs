@@ -165,7 +165,7 @@ pub struct Figure {
     /// The noun came before the number ("The death toll rose to 6").
     #[serde(default)]
     pub noun_first: bool,
-    /// Stem of the head noun ("offic"). This, `local` and `context` are
+    /// Lemma of the head noun ("office"). This, `local` and `context` are
     /// not written with a source's encoded form: the corpus keeps them as
     /// the figure's lookup keys and puts them back when it decodes one.
     #[serde(skip)]
@@ -1124,7 +1124,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         head = None;
         np_words.clear();
     }
-    let head_stem = head.map(|h| s.stem(h));
+    let head_lemma = head.map(|h| crate::engine::lexicon::lemma(s.raw(h)));
     let mut modifiers = Vec::new();
     let mut proper = Vec::new();
     for &k in &np_words {
@@ -1274,7 +1274,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         noun,
         noun_span,
         noun_first: before_figure,
-        head: head_stem,
+        head: head_lemma,
         modifiers,
         proper,
         subject,
@@ -1442,7 +1442,10 @@ fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
     let mut out = Vec::new();
     while end > 0 && s.capitalised(end - 1) && s.word(end - 1).is_some() && out.len() < 4 {
         end -= 1;
-        out.insert(0, s.stem(end));
+        // "The Calder Transit Authority": the article names nothing.
+        if !s.stopword(end) {
+            out.insert(0, s.stem(end));
+        }
     }
     // A single capitalised word opening the sentence is only a name when
     // it is not a plural noun or a function word ("Officials", "The").
@@ -2258,7 +2261,7 @@ mod tests {
         let f = one("ICE has 25 field offices.");
         assert_eq!(f.text, "25");
         assert_eq!(f.noun, "field offices");
-        assert_eq!(f.head.as_deref(), Some("offic"));
+        assert_eq!(f.head.as_deref(), Some("office"));
         assert_eq!(f.modifiers, vec!["field"]);
         assert_eq!(f.band, Interval::point(25.0));
         assert_eq!(f.frame, Frame::Actual);

@@ -3,9 +3,11 @@
 //! term ("people" and "residents"). Read from two tables beside this file:
 //! `nouns.tsv`, derived from Princeton WordNet 3.0 (`tools/wordnet_nouns.py`,
 //! licence in `LICENSE-WordNet`), and `equivalents.tsv`, news usage WordNet
-//! does not record. Nouns are keyed by stem, as figures keep their heads.
+//! does not record. Nouns are keyed by lemma ("office", "officer": a stem
+//! would make them one), as figures keep their heads; `lemma` finds it
+//! with WordNet's own exceptions (`noun.exc`) and suffix rules.
 
-use super::text::{stem, Term};
+use super::text::{normalize_word, Term};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
@@ -22,6 +24,8 @@ pub enum Kinship {
 
 #[derive(Default)]
 struct Lexicon {
+    /// Irregular plurals and their lemmas ("children" → "child").
+    exceptions: FxHashMap<&'static str, &'static str>,
     /// Each stem's own synsets (its first senses) and equivalence groups.
     own: FxHashMap<Term, Vec<u32>>,
     /// Each stem's broader synsets.
@@ -53,7 +57,7 @@ fn lexicon() -> &'static Lexicon {
             else {
                 continue;
             };
-            let st = stem(noun);
+            let st = Term::from(noun);
             let own = ids(own);
             let broader = ids(broader);
             if let Some(&first) = broader.first() {
@@ -71,13 +75,79 @@ fn lexicon() -> &'static Lexicon {
         for (g, line) in groups.enumerate() {
             let id = GROUPS + g as u32;
             for noun in line.split('\t') {
-                let st = stem(noun.trim());
+                let st = Term::from(noun.trim());
                 lx.own.entry(st).or_default().push(id);
                 lx.stems_of.entry(id).or_default().push(st);
             }
         }
+        for line in include_str!("noun.exc").lines() {
+            if let Some((plural, base)) = line.split_once(' ') {
+                lx.exceptions
+                    .insert(plural, base.split(' ').next().unwrap_or(base));
+            }
+        }
         lx
     })
+}
+
+/// Is `stem` the stem of a word that says what kind of body a name is
+/// ("authority", "county"), not which one (`owner_kinds.tsv`)?
+pub fn is_owner_kind(stem: &Term) -> bool {
+    static KINDS: OnceLock<Vec<Term>> = OnceLock::new();
+    KINDS
+        .get_or_init(|| {
+            include_str!("owner_kinds.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|w| super::text::stem(w.trim()))
+                .collect()
+        })
+        .contains(stem)
+}
+
+/// WordNet's rules for a regular plural: the ending and what replaces it.
+const DETACHMENTS: &[(&str, &str)] = &[
+    ("ies", "y"),
+    ("ses", "s"),
+    ("xes", "x"),
+    ("zes", "z"),
+    ("ches", "ch"),
+    ("shes", "sh"),
+    ("men", "man"),
+    ("s", ""),
+];
+
+/// The lemma of a noun as written: lower case, without a possessive, in
+/// the singular ("Offices" → "office", "officers'" → "officer",
+/// "children" → "child"). A word WordNet does not know keeps its form,
+/// less a plural "s".
+pub fn lemma(word: &str) -> Term {
+    let w = normalize_word(word);
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix('\''))
+        .unwrap_or(&w);
+    let lx = lexicon();
+    if let Some(base) = lx.exceptions.get(w) {
+        return Term::from(base);
+    }
+    let known = |c: &str| lx.own.contains_key(&Term::from(c));
+    if known(w) && !w.ends_with('s') {
+        return Term::from(w);
+    }
+    for (end, with) in DETACHMENTS {
+        if let Some(root) = w.strip_suffix(end) {
+            let candidate = format!("{root}{with}");
+            if !root.is_empty() && known(&candidate) {
+                return Term::from(candidate.as_str());
+            }
+        }
+    }
+    if known(w) {
+        return Term::from(w);
+    }
+    let plain = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us");
+    Term::from(if plain { &w[..w.len() - 1] } else { w })
 }
 
 fn shares(a: &[u32], b: &[u32]) -> bool {
@@ -130,7 +200,28 @@ mod tests {
     use super::*;
 
     fn kin(a: &str, b: &str) -> Option<Kinship> {
-        kinship(stem(a), stem(b))
+        kinship(lemma(a), lemma(b))
+    }
+
+    #[test]
+    fn lemmas_are_singular_and_keep_words_apart_that_stems_join() {
+        for (word, want) in [
+            ("Offices", "office"),
+            ("officers", "officer"),
+            ("officials", "official"),
+            ("children", "child"),
+            ("buses", "bus"),
+            ("ferries", "ferry"),
+            ("Ostrey's", "ostrey"),
+            ("people", "people"),
+            ("arrests", "arrest"),
+            ("data", "datum"),
+            ("gas", "gas"),
+            ("zorblats", "zorblat"),
+        ] {
+            assert_eq!(lemma(word).as_str(), want, "{word}");
+        }
+        assert_eq!(kin("offices", "officers"), None);
     }
 
     #[test]
@@ -150,8 +241,8 @@ mod tests {
 
     #[test]
     fn kin_are_found_for_lookups() {
-        let k = kin_of(stem("jobs"));
-        assert!(k.contains(&stem("positions")), "{k:?}");
-        assert!(kin_of(stem("zzzz")).is_empty());
+        let k = kin_of(lemma("jobs"));
+        assert!(k.contains(&lemma("positions")), "{k:?}");
+        assert!(kin_of(lemma("zzzz")).is_empty());
     }
 }
