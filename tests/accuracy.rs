@@ -345,8 +345,14 @@ fn report(title: &str, dir: &Path) -> Option<Tally> {
 
 /// Floors: what the engine measured when they were set, less a margin.
 /// They guard against regressions; the targets are in BENCHMARKS.md.
-const FLOOR_RECALL: f64 = 0.50;
-const FLOOR_PRECISION: f64 = 0.65;
+const FLOOR_RECALL: f64 = 0.55;
+const FLOOR_PRECISION: f64 = 0.75;
+
+/// The held-out corpora (fixtures/eval-heldout) were written apart from
+/// the engine's tuning and scored once, at the end; their floors are set
+/// from that first score less a margin.
+const HELD_OUT_FLOOR_RECALL: f64 = 0.50;
+const HELD_OUT_FLOOR_PRECISION: f64 = 0.75;
 
 #[test]
 fn accuracy_on_the_evaluation_corpora() {
@@ -365,6 +371,27 @@ fn accuracy_on_the_evaluation_corpora() {
     assert!(
         all.precision() >= FLOOR_PRECISION,
         "precision {:.3} below its floor {FLOOR_PRECISION}",
+        all.precision()
+    );
+}
+
+#[test]
+fn accuracy_on_the_held_out_corpora() {
+    let Some(all) = report(
+        "held-out corpora (fixtures/eval-heldout)",
+        &root().join("fixtures/eval-heldout"),
+    ) else {
+        panic!("no corpora in fixtures/eval-heldout");
+    };
+    assert!(all.claims > 0);
+    assert!(
+        all.recall() >= HELD_OUT_FLOOR_RECALL,
+        "recall {:.3}",
+        all.recall()
+    );
+    assert!(
+        all.precision() >= HELD_OUT_FLOOR_PRECISION,
+        "precision {:.3}",
         all.precision()
     );
 }
