@@ -1149,15 +1149,7 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
             .iter()
             .find(|m| reports_speech(corpus, m.source, m.first))
         {
-            check.evidence.push(quote_evidence(
-                corpus,
-                m.source,
-                m.first,
-                m.last,
-                Stance::Differs,
-            ));
-            check.verdict = QuoteVerdict::Paraphrased;
-            return check;
+            return settled(check, corpus, m, Stance::Differs, QuoteVerdict::Paraphrased);
         }
     } else {
         exact.retain(|m| !in_narration(corpus, m.source, m.first, m.last));
@@ -1207,27 +1199,11 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
             .into_iter()
             .find(|m| !in_narration(corpus, m.source, m.first, m.last))
         {
-            check.evidence.push(quote_evidence(
-                corpus,
-                m.source,
-                m.first,
-                m.last,
-                Stance::Supports,
-            ));
-            check.verdict = QuoteVerdict::Verbatim;
-            return check;
+            return settled(check, corpus, &m, Stance::Supports, QuoteVerdict::Verbatim);
         }
     }
     if let Some(m) = contraction_match(corpus, &segs, &gaps) {
-        check.evidence.push(quote_evidence(
-            corpus,
-            m.source,
-            m.first,
-            m.last,
-            Stance::Differs,
-        ));
-        check.verdict = QuoteVerdict::Wording;
-        return check;
+        return settled(check, corpus, &m, Stance::Differs, QuoteVerdict::Wording);
     }
     if n < 3 {
         return check;
@@ -1256,6 +1232,21 @@ fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck {
         }
         None => check.verdict = QuoteVerdict::Unsourced,
     }
+    check
+}
+
+/// The check, settled by one source passage.
+fn settled(
+    mut check: QuoteCheck,
+    corpus: &Corpus,
+    m: &Match,
+    stance: Stance,
+    verdict: QuoteVerdict,
+) -> QuoteCheck {
+    check
+        .evidence
+        .push(quote_evidence(corpus, m.source, m.first, m.last, stance));
+    check.verdict = verdict;
     check
 }
 

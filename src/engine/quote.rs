@@ -117,36 +117,39 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
     let at = |k: usize| s[k..].chars().next();
     let mut out = Vec::new();
     let marks = marks(s);
-    let mut open: Option<usize> = None; // byte
+    let mut open: Option<(usize, usize)> = None; // byte, and the mark's length
+                                                 // Some wire copy closes quotes with two single marks (’’) and opens
+                                                 // them with two (‘‘): each pair is one double mark.
+    let mut skip_to = 0;
     for &(off, c) in &marks {
-        if !matches!(c, '“' | '”' | '"' | '«' | '»') {
+        let doubled = matches!(c, '‘' | '’') && at(off + c.len_utf8()) == Some(c);
+        if off < skip_to || !(matches!(c, '“' | '”' | '"' | '«' | '»') || doubled) {
             continue;
         }
+        let len = if doubled {
+            2 * c.len_utf8()
+        } else {
+            c.len_utf8()
+        };
+        skip_to = off + len;
         let prev = before(off);
-        let next = at(off + c.len_utf8());
+        let next = at(off + len);
         let prev_space = prev.is_none_or(|p| p.is_whitespace() || "([{—–-:/".contains(p));
         let next_space = next.is_none_or(|n| n.is_whitespace() || ",.;:!?)]—–-".contains(n));
         match open {
             None => {
-                let is_open = c == '“' || c == '«' || (c == '"' && prev_space && !next_space);
+                let is_open =
+                    matches!(c, '“' | '«' | '‘') || (c == '"' && prev_space && !next_space);
                 if is_open {
-                    open = Some(off);
+                    open = Some((off, len));
                 }
             }
-            Some(start) => {
-                let is_close = c == '”' || c == '»' || (c == '"' && !prev_space);
+            Some((start, open_len)) => {
+                let is_close = matches!(c, '”' | '»' | '’') || (c == '"' && !prev_space);
                 if is_close {
                     out.push(Found {
-                        span: block.start + start..block.start + off + c.len_utf8(),
-                        pieces: vec![
-                            block.start
-                                + start
-                                + text[block.start + start..]
-                                    .chars()
-                                    .next()
-                                    .map_or(1, char::len_utf8)
-                                ..block.start + off,
-                        ],
+                        span: block.start + start..block.start + off + len,
+                        pieces: vec![block.start + start + open_len..block.start + off],
                         closed: true,
                     });
                     open = None;
@@ -154,11 +157,7 @@ fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
             }
         }
     }
-    if let Some(start) = open {
-        let first = text[block.start + start..]
-            .chars()
-            .next()
-            .map_or(1, char::len_utf8);
+    if let Some((start, first)) = open {
         out.push(Found {
             span: block.start + start..block.end,
             pieces: vec![block.start + start + first..block.end],
@@ -300,16 +299,6 @@ pub fn is_speech_verb(w: &str) -> bool {
 /// Words of time that stand between a speaker and the verb ("Ruiz on
 /// Friday said", "Okafor later told reporters").
 const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
     "morning",
     "afternoon",
     "evening",
@@ -318,6 +307,11 @@ const TIME_WORDS: &[&str] = &[
     "week",
     "month",
 ];
+
+/// A word of time, or a day (`text::DAY_WORDS`).
+fn is_time_word(w: &str) -> bool {
+    TIME_WORDS.contains(&w) || text::DAY_WORDS.contains(&w)
+}
 
 /// Words that open a time phrase before the verb: "on Friday", "last week".
 const TIME_OPENERS: &[&str] = &["on", "last", "this", "late", "early", "that"];
@@ -662,7 +656,7 @@ fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speaker> {
     let mut skipped_time = false;
     while k > from
         && t.word(k - 1).is_some_and(|w| {
-            let time = TIME_WORDS.contains(&&*w);
+            let time = is_time_word(&w);
             let opener = skipped_time && TIME_OPENERS.contains(&&*w);
             skipped_time = time;
             time || opener
@@ -845,7 +839,7 @@ fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
                     speakers.iter().any(|k: &Speaker| k.same_as(b))
                         || !b.name.split_whitespace().any(|w| {
                             let w = normalize_word(w);
-                            TIME_WORDS.contains(&w.as_str()) || w == "day"
+                            is_time_word(&w) || w == "day"
                         })
                 };
                 let same_block = match (&last, block_of(q.span.start)) {
@@ -1246,6 +1240,19 @@ mod tests {
 
     fn speaker(q: &Quote) -> Option<(&str, bool)> {
         q.speaker.as_ref().map(|s| (s.name.as_str(), s.named))
+    }
+
+    #[test]
+    fn two_single_marks_are_one_double_mark() {
+        let s = "Moges said ‘‘clear similarities’’ were noted, and ‘‘We will study it,’’ she said.";
+        let q = quotes(s);
+        assert_eq!(q.len(), 2);
+        assert_eq!(&s[q[0].pieces[0].clone()], "clear similarities");
+        assert_eq!(&s[q[0].span.clone()], "‘‘clear similarities’’");
+        assert_eq!(&s[q[1].pieces[0].clone()], "We will study it,");
+        // One closing pair after a curly opening mark closes it.
+        let s = "“The list is dynamic,’’ Honea said.";
+        assert_eq!(&s[quotes(s)[0].pieces[0].clone()], "The list is dynamic,");
     }
 
     #[test]

@@ -604,6 +604,21 @@ const STOP_WORDS: &[&str] = &[
     "ones",
 ];
 
+/// The days a news sentence names relative to its own: "on Friday",
+/// "yesterday". A figure's noun stops at one; a speaker is not one.
+pub const DAY_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+];
+
 /// English function words that carry no topic: they never count as shared
 /// context between two sentences.
 pub fn is_stopword(w: &str) -> bool {

@@ -353,23 +353,8 @@ pub fn is_change_stem(stem: &str) -> bool {
 }
 
 /// Words of time that end a noun phrase after a figure ("4,800 last
-/// Thursday", "12 this year").
-const TIME_NOUNS: &[&str] = &[
-    "last",
-    "next",
-    "this",
-    "ago",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
-];
+/// Thursday", "12 this year"), with `text::DAY_WORDS`.
+const TIME_NOUNS: &[&str] = &["last", "next", "this", "ago"];
 
 /// Words that may sit inside a noun phrase though they are stop words
 /// elsewhere ("a dozen other routes", "six new electric buses").
@@ -1017,7 +1002,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             }
         }
         // "up from 4,800 last Thursday": a time is not what is counted.
-        if is_month(w) || TIME_NOUNS.contains(&w) {
+        if is_month(w) || TIME_NOUNS.contains(&w) || text::DAY_WORDS.contains(&w) {
             break;
         }
         // "3,050 damaged, 402 destroyed": a participle right after the
