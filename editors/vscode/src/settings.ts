@@ -12,10 +12,13 @@ export const SEVERITY_KINDS = [
 	'figure-mismatch',
 	'figure-imprecise',
 	'figure-unsourced',
+	'figure-outdated',
 	'sources-disagree',
 	'quote-mismatch',
 	'quote-unsourced',
 	'quote-misattributed',
+	'quote-paraphrased',
+	'quote-wording',
 	'citation-unsupported',
 ] as const;
 
