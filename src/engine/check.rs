@@ -380,6 +380,12 @@ fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
             return None;
         }
     }
+    // "six of them were released" is a part of the arrests in another
+    // event: never the same count as "six arrests". ("a dozen of them were
+    // rated deficient" is "a dozen were rated deficient".)
+    if d.role != s.role && d.event != s.event {
+        return None;
+    }
     let near_overlap = near_words(d)
         .filter(|w| near_words(s).any(|x| x == *w))
         .count();
@@ -747,7 +753,13 @@ fn check_figure(fig: Figure, corpus: &Corpus, day: Option<&str>, past: bool) -> 
     let superseded = (!past && fig.side == Side::None)
         .then(|| {
             supports.iter().find_map(|c| {
-                let new = (c.2.side == Side::From && c.4)
+                // A source written after the draft's own date says
+                // nothing of what was current then.
+                let later = match (day, corpus.get(c.1).and_then(|s| s.meta.date.as_deref())) {
+                    (Some(d), Some(s)) => day_of(s).is_some_and(|s| s > d),
+                    _ => false,
+                };
+                let new = (c.2.side == Side::From && c.4 && !later)
                     .then(|| new_value_of(corpus, c.1, c.2))
                     .flatten()?;
                 Some((c.1, new, c.2))
@@ -1575,8 +1587,8 @@ fn findings(a: &Analysis, corpus: &Corpus) -> Vec<Finding> {
                     severity: Code::FigureOutdated.default_severity(),
                     span: f.span.clone(),
                     message: format!(
-                        "a later source gives {}, up from or since revised from {}; see {}",
-                        new.said, f.text, new.id
+                        "a later source gives this as {}, changed from {}; see {}",
+                        new_text, f.text, new.id
                     ),
                     evidence: fc.evidence.clone(),
                     fix: Some(Fix {

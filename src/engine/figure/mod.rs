@@ -796,7 +796,7 @@ fn extract_sentence(
     // figure before it counts, as a part, in another event.
     for k in first_figure.max(1)..out.len() {
         let after = text.get(out[k].span.end..).unwrap_or("").trim_start();
-        let pronoun = ["of them", "of those", "of these", "of whom"]
+        let pronoun = ["of them", "of those", "of these", "of whom", "of which"]
             .iter()
             .any(|p| after.starts_with(p));
         if pronoun && out[k].head.is_none() {
@@ -829,6 +829,14 @@ fn extract_sentence(
                 part.noun_span = whole.noun_span.clone();
                 part.noun_first = whole.noun_first;
                 part.per = part.per.or(whole.per);
+                // "611 of its 23,900 ballots were rejected": the verb after
+                // the whole tells what happened to the part.
+                if part.event.is_none() {
+                    part.event = whole.event;
+                    if let Some(w) = out[k + 1..].iter_mut().find(|f| f.role == Role::Whole) {
+                        w.event = None;
+                    }
+                }
             }
         }
     }
@@ -974,13 +982,20 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     }
 
     let mut per = core.per;
-    // "3,000-per-day goal"
+    // "3,000-per-day goal"; "a 300-seat theatre": a number in a compound
+    // before a noun gives the noun's size, not a count of anything.
+    let mut sized = false;
     if s.toks.get(j).is_some_and(|t| t.is_punct('-')) && s.adjacent(end_tok, j) {
         if let Some(w) = s.word(j + 1) {
             let p = w.strip_prefix("per-").or_else(|| w.strip_prefix("a-"));
             if let Some(p) = p.and_then(Period::from_word) {
                 per = Some(p);
                 j += 2;
+            } else if s.adjacent(j, j + 1)
+                && matches!(core.unit, Unit::Count)
+                && s.word(j + 2).is_some()
+            {
+                sized = true;
             }
         }
     }
@@ -1157,7 +1172,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     if role == Role::Whole {
         before.clear();
     }
-    let frame = frame_of(before.iter().chain(&after).chain(&np_for_frame), s);
+    let frame = if sized {
+        Frame::Capacity
+    } else {
+        frame_of(before.iter().chain(&after).chain(&np_for_frame), s)
+    };
     let subject = subject_of(s, qual_start, &after);
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
@@ -1423,6 +1442,15 @@ fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
             _ => break,
         }
     }
+    // "Harlow Port said it will cut 3,200 jobs": the name before the
+    // pronoun and its verb of speech.
+    if k >= 2
+        && matches!(s.word(k - 1), Some("it" | "they"))
+        && s.word(k - 2)
+            .is_some_and(crate::engine::quote::is_speech_verb)
+    {
+        k -= 2;
+    }
     let mut end = k;
     let mut out = Vec::new();
     while end > 0 && s.capitalised(end - 1) && s.word(end - 1).is_some() && out.len() < 4 {
@@ -1482,7 +1510,11 @@ const AUXILIARIES: &[&str] = &[
 /// comes within three tokens past any auxiliaries.
 fn predicate_after(s: &Sentence, mut k: usize) -> Option<Term> {
     // "six of them were released": the partitive's pronoun first.
-    if s.word(k) == Some("of") && matches!(s.word(k + 1), Some("them" | "those" | "these" | "whom"))
+    if s.word(k) == Some("of")
+        && matches!(
+            s.word(k + 1),
+            Some("them" | "those" | "these" | "whom" | "which")
+        )
     {
         k += 2;
     }

@@ -1,0 +1,224 @@
+//! One test for each class of judgement the accuracy suite scores: a few
+//! invented source sentences, a draft, and every finding it must get
+//! (`line:col-line:col severity[code] message`, 0-based, UTF-16).
+mod common;
+
+use common::render;
+use factcheck_ls::engine::corpus::Corpus;
+use std::path::Path;
+
+/// The findings of `draft` against sources given as (file name, text).
+fn check(sources: &[(&str, &str)], draft: &str) -> Vec<String> {
+    let mut c = Corpus::new();
+    for (name, text) in sources {
+        c.upsert(Path::new(&format!("/src/{name}")), text.to_string());
+    }
+    render(draft, &c)
+}
+
+const PORTS: (&str, &str) = (
+    "001_wire.txt",
+    "Harlow Port said it will cut 3,200 jobs this year.\nKestrel Airport said it will cut 2,300 jobs.\n",
+);
+
+#[test]
+fn subject_another_owners_figure_is_wrong() {
+    assert_eq!(
+        check(&[PORTS], "Kestrel Airport said it will cut 3,200 jobs.\n"),
+        vec!["0:33-0:38 error[figure-mismatch] source says 2,300 jobs, not 3,200; see 001"]
+    );
+    assert!(check(&[PORTS], "Harlow Port said it will cut 3,200 jobs.\n").is_empty());
+}
+
+#[test]
+fn synonym_positions_for_jobs() {
+    assert_eq!(
+        check(&[PORTS], "Harlow Port said it will cut 2,300 positions.\n"),
+        vec!["0:29-0:34 error[figure-mismatch] source says 3,200 jobs, not 2,300; see 001"]
+    );
+    assert!(check(&[PORTS], "Harlow Port said it will cut 3,200 positions.\n").is_empty());
+}
+
+#[test]
+fn partitive_six_of_them_counts_releases() {
+    let src = (
+        "002_paper.md",
+        "Police made 40 arrests on Friday, and six of them were later released.\n",
+    );
+    assert_eq!(
+        check(&[src], "Police made six arrests on Friday.\n"),
+        vec!["0:12-0:15 error[figure-mismatch] source says 40 arrests, not six; see 002"]
+    );
+    assert!(check(&[src], "Police made 40 arrests on Friday.\n").is_empty());
+}
+
+#[test]
+fn noun_before_the_number() {
+    let src = (
+        "003_wire.txt",
+        "The death toll rose to 6 on Friday, officials said.\n",
+    );
+    assert_eq!(
+        check(&[src], "The death toll rose to 9 on Friday.\n"),
+        vec!["0:23-0:24 error[figure-mismatch] source says death toll of 6, not 9; see 003"]
+    );
+}
+
+#[test]
+fn change_the_old_value_told_as_current() {
+    let src = (
+        "005_followup.md",
+        "---\ndate: 2026-03-19\n---\nCases have climbed to 35, up from 22 last week.\n",
+    );
+    assert_eq!(
+        check(&[src], "The outbreak has reached 22 cases this week.\n"),
+        vec!["0:25-0:27 warning[figure-outdated] a later source gives this as 35, changed from 22; see 005"]
+    );
+    assert!(check(&[src], "Cases climbed to 35 from 22 last week.\n").is_empty());
+    assert!(check(&[src], "The county had 22 cases last week.\n").is_empty());
+}
+
+#[test]
+fn number_words_two_dozen() {
+    let src = (
+        "004_wire.txt",
+        "About two dozen people were hurt in the blast.\n",
+    );
+    assert!(check(&[src], "About 24 people were hurt in the blast.\n").is_empty());
+    assert_eq!(
+        check(&[src], "About 40 people were hurt in the blast.\n"),
+        vec!["0:0-0:8 error[figure-mismatch] source says About two dozen people, not About 40; see 004"]
+    );
+}
+
+#[test]
+fn rate_another_period_is_a_wrong_rate() {
+    let src = (
+        "006_release.txt",
+        "Crews restored about 9,000 customers a day over the weekend.\n",
+    );
+    assert_eq!(
+        check(&[src], "Crews restored about 9,000 customers a week.\n"),
+        vec!["0:15-0:26 error[figure-mismatch] source says about 9,000 customers a day, not about 9,000; see 006"]
+    );
+    assert!(check(&[src], "Crews restored about 9,000 customers each day.\n").is_empty());
+}
+
+#[test]
+fn unit_miles_and_km_convert() {
+    let src = (
+        "007_wire.txt",
+        "The storm came ashore 10 miles south of the harbor.\n",
+    );
+    assert!(check(&[src], "The storm came ashore 16 km south of the harbor.\n").is_empty());
+    assert_eq!(
+        check(&[src], "The storm came ashore 10 km south of the harbor.\n"),
+        vec!["0:22-0:27 error[figure-mismatch] source says 10 miles south, not 10 km; see 007"]
+    );
+}
+
+#[test]
+fn not_count_a_capacity_in_a_compound() {
+    let src = (
+        "008_paper.md",
+        "The city opened a 300-seat theatre on Friday.\n",
+    );
+    assert!(
+        check(&[src], "About 250 people attended the opening on Friday.\n")
+            .iter()
+            .all(|l| !l.contains("error["))
+    );
+}
+
+#[test]
+fn band_about_and_more_than_and_ranges() {
+    let src = (
+        "009_wire.txt",
+        "More than 700 homes were damaged. Adults from 21 to 64 can apply.\n",
+    );
+    assert_eq!(
+        check(&[src], "About 950 homes were damaged.\n"),
+        vec!["0:0-0:9 error[figure-mismatch] source says More than 700 homes, not About 950; see 009"]
+    );
+    assert_eq!(
+        check(&[src], "Adults from 18 to 64 can apply.\n"),
+        vec!["0:12-0:20 error[figure-mismatch] source says 21 to 64, not 18 to 64; see 009"]
+    );
+}
+
+const RUIZ: (&str, &str) = (
+    "010_paper.md",
+    "Dana Ruiz, the company's chief executive, spoke first.\n\n\
+     “We will grow again,” the chief executive said.\n\n\
+     “We are not done,” Ruiz said. “Not by a long way.”\n\n\
+     Ruiz said the company would cut costs sharply this year.\n\n\
+     “We are not giving up on this town,” Ruiz on Friday said.\n\n\
+     “It was a complete failure of planning,” Ruiz said.\n",
+);
+
+#[test]
+fn speaker_a_title_reference_and_a_day_before_the_verb() {
+    assert!(check(&[RUIZ], "“We will grow again,” Dana Ruiz said.\n").is_empty());
+    assert_eq!(
+        check(&[RUIZ], "“We will grow again,” Tom Hale said.\n"),
+        vec!["0:0-0:21 error[quote-misattributed] source attributes these words to Dana Ruiz, not Tom Hale; see 010"]
+    );
+    assert_eq!(
+        check(&[RUIZ], "“We are not giving up on this town,” said Tom Hale.\n"),
+        vec!["0:0-0:36 error[quote-misattributed] source attributes these words to Ruiz, not Tom Hale; see 010"]
+    );
+}
+
+#[test]
+fn speaker_a_transcript_label_with_a_courtesy_title() {
+    let src = (
+        "011_transcript.txt",
+        "MS. OKAFOR: We need more buses on the road.\n",
+    );
+    assert!(check(
+        &[src],
+        "“We need more buses on the road,” said Lena Okafor.\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn split_a_quote_split_by_its_attribution_quoted_whole() {
+    assert!(check(
+        &[RUIZ],
+        "Ruiz said: “We are not done. Not by a long way.”\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn narration_words_the_source_only_reports() {
+    assert_eq!(
+        check(&[RUIZ], "Ruiz said the company would “cut costs sharply this year.”\n"),
+        vec!["0:28-0:58 warning[quote-paraphrased] the source reports these words without quotation marks, so they are not the speaker's own: “Ruiz said the company would cut costs sharply this year.”; see 010"]
+    );
+}
+
+#[test]
+fn contraction_only_is_a_minor_wording_difference() {
+    assert_eq!(
+        check(&[RUIZ], "“We’re not giving up on this town,” Ruiz said.\n"),
+        vec!["0:0-0:35 info[quote-wording] quote differs from the source only by a contraction; the source says: “We are not giving up on this town”; see 010"]
+    );
+}
+
+#[test]
+fn fragment_one_word_changed_is_a_misquote() {
+    assert_eq!(
+        check(&[RUIZ], "Ruiz called it “a total failure of planning.”\n"),
+        vec!["0:15-0:45 error[quote-mismatch] quote differs from the source, which says: “a complete failure of planning”; see 010"]
+    );
+}
+
+#[test]
+fn unsourced_a_figure_no_source_speaks_to() {
+    assert_eq!(
+        check(&[PORTS], "Harlow Port has 85 new bus shelters.\n"),
+        vec!["0:16-0:18 hint[figure-unsourced] no source gives a figure for new bus shelters"]
+    );
+}
