@@ -1,0 +1,367 @@
+//! How two figures align: whether they count the same thing, and closely
+//! enough to call one wrong; and how their values relate.
+
+use super::*;
+
+/// The words near a figure: its clause and its lower-case modifiers.
+pub(super) fn near_words(f: &Figure) -> impl Iterator<Item = &Term> {
+    f.local
+        .iter()
+        .chain(f.modifiers.iter().filter(|m| !f.proper.contains(m)))
+}
+
+/// How two figures align: how sure we are that they count the same
+/// thing, and whether the alignment is strong enough to call the draft's
+/// figure wrong when the values differ. A weak alignment may support a
+/// figure, never contradict it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Alignment {
+    pub score: f32,
+    pub strong: bool,
+}
+
+/// How two figures align, or `None` if they count different things.
+/// Figures of one thing whose numbers are one number mistyped (its digits
+/// transposed, "14,518" for "14,581"; its scale slipped, "$3.1 million"
+/// for "$3.1 billion"; its period changed, "$65,000 a week" for "a
+/// month") align strongly: a desk editor reads them as one figure.
+pub fn same_thing(d: &Figure, s: &Figure) -> Option<Alignment> {
+    let score = thing_score(d, s)?;
+    Some(Alignment {
+        score,
+        strong: strongly_aligned(d, s) || mistyped(d, s),
+    })
+}
+
+/// Is the draft's number the source's, mistyped: the same digits in
+/// another order or at another scale, or the same value for another
+/// period? Needs two significant digits: "12" and "21" say little.
+pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
+    if d.per.is_some() && s.per.is_some() && d.per != s.per {
+        return (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0);
+    }
+    let digits = |f: &Figure| -> Vec<u8> {
+        let mut v: Vec<u8> = f.text.bytes().filter(u8::is_ascii_digit).collect();
+        while v.len() > 1 && v.last() == Some(&b'0') {
+            v.pop();
+        }
+        v
+    };
+    let (a, b) = (digits(d), digits(s));
+    if a.len() < 2 || a.len() != b.len() || d.qualifier == Qualifier::Vague {
+        return false;
+    }
+    let (mut x, mut y) = (a.clone(), b.clone());
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y && (a != b || d.value != s.value)
+}
+
+/// Do the frames of two figures that count the same thing align closely
+/// enough to say one is wrong: same counted noun, the same named owner
+/// (both or neither), the same kind of figure, and no clash of events?
+/// Without a noun on both sides, the clauses must say the same: half the
+/// words of the two sentences shared, and two nearby words.
+pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
+    let events = match (d.event, s.event) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    };
+    // A plan and a fact may be the same thing (`thing_score` has checked
+    // their clauses); a goal or a capacity is never an actual count.
+    let frames = d.frame == s.frame
+        || matches!(
+            (d.frame, s.frame),
+            (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
+        );
+    if !events || !frames || d.role != s.role || !plausible_slip(d, s) {
+        return false;
+    }
+    match (&d.head, &s.head) {
+        // A broader noun ("people") may hold more than a narrower one
+        // ("residents") counts: it is not contradicted by it.
+        (Some(a), Some(b)) => lexicon::kinship(*a, *b) == Some(Kinship::Same) && owners_agree(d, s),
+        _ => {
+            let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
+            let union = d.context.len() + s.context.len() - shared;
+            let near = near_words(d)
+                .filter(|w| near_words(s).any(|x| x == *w))
+                .count();
+            // The same end of the same change ("up from $2.25", "rise from
+            // $2.25 to $2.75") in sentences about the same thing.
+            let same_end = d.side != Side::None
+                && d.side == s.side
+                && d.direction.is_some()
+                && d.direction == s.direction
+                && shared >= 2;
+            // A sentence taken nearly whole from the source, its number
+            // changed, is the classic slip.
+            let copied = union > 0 && 5 * shared >= 4 * union;
+            same_end || copied || union > 0 && 2 * shared >= union && near >= 2
+        }
+    }
+}
+
+/// Are two values close enough to be one figure misread: within ten
+/// times of each other, or the same digits at another scale ("$28
+/// million" for "$28 billion")?
+pub(super) fn plausible_slip(d: &Figure, s: &Figure) -> bool {
+    let (a, b) = (d.value.abs(), s.value.abs());
+    let ratio = a.max(b) / a.min(b).max(f64::MIN_POSITIVE);
+    let scale = ratio.log10() / 3.0;
+    ratio <= 10.0 || (scale - scale.round()).abs() < 1e-6
+}
+
+/// The names a figure belongs to: its noun's capitalised modifiers
+/// ("Border Patrol agents", "Ostrey's toll") and its clause's subject,
+/// less the words that only say what kind of body a name is ("Transit
+/// Authority", "County": `lexicon/owner_kinds.tsv`).
+pub(super) fn owners(f: &Figure) -> impl Iterator<Item = &Term> + Clone {
+    f.proper
+        .iter()
+        .chain(&f.subject)
+        .filter(|t| !lexicon::is_owner_kind(t))
+}
+
+/// Do two figures of one thing belong to the same name closely enough to
+/// call one wrong? Both name none, or share one, or the one that names
+/// none has the other's name in its sentence.
+pub(super) fn owners_agree(d: &Figure, s: &Figure) -> bool {
+    let named = |f: &Figure| owners(f).next().is_some();
+    let mentioned = |a: &Figure, b: &Figure| owners(a).any(|t| b.context.contains(t));
+    match (named(d), named(s)) {
+        (false, false) => true,
+        (true, true) => owners(d).any(|t| owners(s).any(|u| u == t)),
+        (true, false) => mentioned(d, s),
+        (false, true) => mentioned(s, d),
+    }
+}
+
+/// How sure we are that two figures count the same thing, or `None`.
+/// Figures that belong to different names ("the port's 3,200 job cuts",
+/// "the airport's") never do.
+pub(super) fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
+    let (mut a, b) = (owners(d), owners(s));
+    if a.clone().next().is_some()
+        && b.clone().next().is_some()
+        && !a.any(|t| b.clone().any(|u| u == t))
+    {
+        return None;
+    }
+    // Cheap rejections first: most candidates fail here. A rate and a
+    // total are different things; two rates of different periods are the
+    // same thing, one of them wrong.
+    if !d.unit.compatible(&s.unit) || d.per.is_some() != s.per.is_some() {
+        return None;
+    }
+    // The old and new values of a change are different things; so are a
+    // rise and a fall.
+    if matches!(
+        (d.side, s.side),
+        (Side::From, Side::To) | (Side::To, Side::From)
+    ) {
+        return None;
+    }
+    if matches!((d.direction, s.direction), (Some(a), Some(b)) if a != b) {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (&d.head, &s.head) {
+        lexicon::kinship(*a, *b)?;
+    }
+    let shares = |a: &[Term], b: &[Term]| a.iter().filter(|x| b.contains(x)).count();
+    // Goals and capacities are never actual counts. A plan and a fact may
+    // be the same thing when their clauses agree ("would reassign around
+    // six directors", "12 directors will be reassigned").
+    if d.frame != s.frame {
+        let soft = matches!(
+            (d.frame, s.frame),
+            (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
+        );
+        if !soft || shares(&d.local, &s.local) == 0 {
+            return None;
+        }
+    }
+    // "six of them were released" is a part of the arrests in another
+    // event: never the same count as "six arrests". ("a dozen of them were
+    // rated deficient" is "a dozen were rated deficient".)
+    if d.role != s.role && d.event != s.event {
+        return None;
+    }
+    let near_overlap = near_words(d)
+        .filter(|w| near_words(s).any(|x| x == *w))
+        .count();
+    // A part ("a dozen of the 25"), a whole ("the 25") and a plain figure
+    // are only the same thing when the words around them agree.
+    if d.role != s.role && near_overlap == 0 {
+        return None;
+    }
+    let jaccard = || {
+        let inter = shares(&d.context, &s.context) as f32;
+        let union = (d.context.len() + s.context.len()) as f32 - inter;
+        if union > 0.0 {
+            inter / union
+        } else {
+            0.0
+        }
+    };
+    let ratio = d.value.max(s.value) / d.value.min(s.value).max(f64::MIN_POSITIVE);
+    match (&d.head, &s.head) {
+        (Some(a), Some(_)) => {
+            if !d.proper.is_empty() && !s.proper.is_empty() && shares(&d.proper, &s.proper) == 0 {
+                return None;
+            }
+            let lower =
+                |f: &'_ Figure| f.modifiers.iter().filter(|m| !f.proper.contains(m)).count();
+            let mods = d
+                .modifiers
+                .iter()
+                .filter(|m| {
+                    !d.proper.contains(m) && s.modifiers.contains(m) && !s.proper.contains(m)
+                })
+                .count();
+            // "regional directors" and "field office directors" may be the
+            // same people; "acting directors" who were replaced are not the
+            // directors who oversee operations. The clause decides.
+            if lower(d) > 0 && lower(s) > 0 && mods == 0 && near_overlap == 0 {
+                return None;
+            }
+            let shared = d
+                .modifiers
+                .iter()
+                .chain(&d.context)
+                .filter(|w| **w != text::stem(a))
+                .any(|w| s.modifiers.contains(w) || s.context.contains(w));
+            // Nothing else shared: only a number mistyped ties them.
+            if !shared && !mistyped(d, s) {
+                return None;
+            }
+            Some(2.0 + mods as f32 + 0.5 * near_overlap as f32 + jaccard())
+        }
+        (None, None) => {
+            // Without a noun, only close numbers in close clauses compare:
+            // "$2.25" is not "$14.6 million". A scale slip ("$28 million" for
+            // "$28 billion") is caught when the clauses agree closely.
+            let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
+            if !linked
+                || !(ratio <= 10.0 || near_overlap >= 2)
+                || shares(&d.context, &s.context) < 2
+            {
+                return None;
+            }
+            Some(1.0 + 0.5 * near_overlap as f32 + jaccard())
+        }
+        (Some(h), None) | (None, Some(h)) => {
+            // One side names what it counts: the other must be about it too,
+            // either in its sentence or by being the same kind of rate
+            // ("the 3,000-per-day goal" and "a goal of 3,000 arrests per day").
+            let headless = if d.head.is_none() { d } else { s };
+            let headed = if d.head.is_none() { s } else { d };
+            let about_it = headless.context.contains(&text::stem(h)) || headless.per.is_some();
+            if !about_it {
+                return None;
+            }
+            let lo = near_words(headless)
+                .filter(|w| **w == text::stem(h) || near_words(headed).any(|x| x == *w))
+                .count();
+            if lo == 0 || !(ratio <= 10.0 || lo >= 2) || shares(&d.context, &s.context) < 2 {
+                return None;
+            }
+            Some(1.0 + 0.5 * lo as f32 + jaccard())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Relation {
+    Exact,
+    Within,
+    Vaguer,
+    Contradicts,
+}
+
+pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
+    if d.per != s.per {
+        return Relation::Contradicts;
+    }
+    if d.unit != s.unit {
+        return converted_relation(d, s);
+    }
+    let (db, sb) = (&d.band, &s.band);
+    if sb.is_point() {
+        if db.is_point() {
+            if (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0) {
+                Relation::Exact
+            } else if d.step > s.step && (d.value - s.value).abs() < d.step / 2.0 {
+                // "1,500" for "1,523": rounded, so vaguer.
+                Relation::Vaguer
+            } else {
+                Relation::Contradicts
+            }
+        } else if db.contains(s.value) {
+            Relation::Vaguer
+        } else {
+            Relation::Contradicts
+        }
+    } else if db == sb && d.qualifier == s.qualifier {
+        Relation::Exact
+    } else if let Some(r) = bounds_relation(d, s) {
+        r
+    } else if d.qualifier == Qualifier::Range && s.qualifier == Qualifier::Range {
+        // "from 18 to 64" against "from 21 to 64": a range must match at
+        // both ends.
+        Relation::Contradicts
+    } else if db.is_point() {
+        if sb.contains(d.value) {
+            Relation::Within
+        } else {
+            Relation::Contradicts
+        }
+    } else if db.overlaps(sb) {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    }
+}
+
+/// Two figures bounded on the same side: "more than 10,000" claims more
+/// than a source's "more than 9,000" supports; "more than 8,000" claims
+/// less, and is supported.
+pub(super) fn bounds_relation(d: &Figure, s: &Figure) -> Option<Relation> {
+    use Qualifier::*;
+    let lower = |q: Qualifier| matches!(q, MoreThan | AtLeast | Plus);
+    let upper = |q: Qualifier| matches!(q, LessThan | UpTo | Nearly);
+    let fits = if lower(d.qualifier) && lower(s.qualifier) {
+        d.value <= s.value * (1.0 + 1e-9)
+    } else if upper(d.qualifier) && upper(s.qualifier) {
+        d.value >= s.value * (1.0 - 1e-9)
+    } else {
+        return None;
+    };
+    Some(if fits {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    })
+}
+
+/// A figure against a source figure in another unit of the same
+/// dimension ("10 miles" and "16 km"): the source's band in the draft's
+/// unit, widened by 3% for the rounding a conversion in prose takes.
+pub(super) fn converted_relation(d: &Figure, s: &Figure) -> Relation {
+    let conv = |v: f64| s.unit.convert(v, &d.unit);
+    let (lo, hi) = (conv(s.band.lo), conv(s.band.hi));
+    // A round figure converted ("60km" for "38.5 miles") is as exact as
+    // its last digit: half its step either way, and 3% for the rounding.
+    let slack = |v: f64| 0.03 * v.abs() + d.step / 2.0;
+    let band = figure::Interval {
+        lo: lo.min(hi) - slack(lo.min(hi)),
+        hi: lo.max(hi) + slack(lo.max(hi)),
+        lo_open: false,
+        hi_open: false,
+    };
+    if d.band.overlaps(&band) {
+        Relation::Within
+    } else {
+        Relation::Contradicts
+    }
+}

@@ -1,0 +1,422 @@
+//! Verdicts for figures: candidates from the corpus, aligned and compared.
+
+use super::*;
+
+/// Candidate lists longer than this belong to words too common to read
+/// whole (see `check_figure`).
+pub(super) const SHORT_LIST: usize = 2000;
+
+pub(super) fn figure_evidence(corpus: &Corpus, key: usize, f: &Figure, stance: Stance) -> Evidence {
+    let s = corpus.get(key).expect("figure of a live source");
+    let passage = f.span.start..if f.noun.is_empty() {
+        f.span.end
+    } else {
+        f.noun_span.end.max(f.span.end)
+    };
+    Evidence {
+        source: key,
+        id: s.id.clone(),
+        path: s.path.clone(),
+        passage,
+        sentence: f.sentence.clone(),
+        said: f.described(),
+        stance,
+    }
+}
+
+/// A date as front matter or a dateline writes it, to the day
+/// ("2026-03-04", "2026-03-04T10:00"): its first ten characters when they
+/// are a date.
+pub(super) fn day_of(date: &str) -> Option<&str> {
+    let d = date.trim().get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then_some(d)
+}
+
+/// Were the draft and the source written on different days? Then a count
+/// may have moved between them ("the death toll stood at 85" a week after
+/// "29"), and the source cannot call the draft's figure wrong, unless the
+/// number is one mistyped.
+pub(super) fn other_day(draft_day: Option<&str>, corpus: &Corpus, key: usize) -> bool {
+    let source_day = corpus
+        .get(key)
+        .and_then(|s| s.meta.date.as_deref())
+        .and_then(day_of);
+    matches!((draft_day, source_day), (Some(a), Some(b)) if a != b)
+}
+
+/// Words that put a figure in the past ("had 4,800 workers last week",
+/// "initially", "a week ago"): such a figure may be a count since revised.
+pub(super) const PAST_MARKERS: &[&str] = &[
+    "ago",
+    "earlier",
+    "initially",
+    "originally",
+    "previously",
+    "formerly",
+    "first",
+    "once",
+    "last",
+    "before",
+    "had",
+    "then",
+    "prior",
+    "old",
+    "original",
+    "until",
+];
+
+/// Does a draft sentence tell its figures as past?
+pub(super) fn told_as_past(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| PAST_MARKERS.contains(&text::normalize_word(w).as_str()))
+}
+
+/// The new value of the change whose old value is the source figure `old`
+/// (a figure with side From, "up from 4,800"): the figure of its sentence
+/// with side To ("grew to 6,100").
+pub(super) fn new_value_of<'a>(corpus: &'a Corpus, key: usize, old: &Figure) -> Option<&'a Figure> {
+    let s = corpus.get(key)?;
+    s.figures
+        .iter()
+        .find(|f| f.sentence == old.sentence && f.side == Side::To && f.value != old.value)
+}
+
+pub(super) fn check_figure(
+    fig: Figure,
+    corpus: &Corpus,
+    day: Option<&str>,
+    past: bool,
+) -> FigureCheck {
+    // Candidates: figures with the same head noun (and figures without a
+    // noun whose sentence names it), or, for a figure without a noun, what
+    // `same_thing` could accept: a shared nearby word, a source whose head
+    // noun is one of our nearby words, or the same direction of change. In a
+    // large archive a common word ("goal", "reached") is in thousands of
+    // sentences; such long lists are not read, and the matches they would
+    // give are reached through the rarer words of the sentence instead.
+    let mut refs: Vec<(u32, u32)> = match &fig.head {
+        Some(h) => {
+            let mut v = corpus.figures_with_head(h).to_vec();
+            // The same thing in other words: "positions" for "jobs".
+            for kin in lexicon::kin_of(*h) {
+                v.extend_from_slice(corpus.figures_with_head(&kin));
+            }
+            v.extend(
+                corpus
+                    .figures_with_context(&text::stem(h))
+                    .iter()
+                    .filter(|r| corpus.figure(**r).is_some_and(|(_, f)| f.head.is_none())),
+            );
+            v
+        }
+        None => {
+            let mut v: Vec<(u32, u32)> = Vec::new();
+            let mut skipped = false;
+            let mut take = |list: &[(u32, u32)], v: &mut Vec<(u32, u32)>| {
+                if list.len() <= SHORT_LIST {
+                    v.extend_from_slice(list);
+                } else {
+                    skipped = true;
+                }
+            };
+            for w in near_words(&fig) {
+                take(corpus.figures_with_local(w), &mut v);
+                take(corpus.figures_with_head(w), &mut v);
+            }
+            if let Some(dir) = fig.direction {
+                take(corpus.figures_with_direction(fig.unit.name(), dir), &mut v);
+            }
+            if skipped {
+                for c in &fig.context {
+                    let list = corpus.figures_with_context(c);
+                    if list.len() <= SHORT_LIST {
+                        v.extend_from_slice(list);
+                    }
+                }
+            }
+            v
+        }
+    };
+    refs.sort_unstable();
+    refs.dedup();
+    let mut cands: Vec<(f32, usize, &Figure, Relation, bool)> = Vec::new();
+    for r in refs {
+        let Some((_, sf)) = corpus.figure(r) else {
+            continue;
+        };
+        if let Some(a) = same_thing(&fig, sf) {
+            let key = r.0 as usize;
+            let strong = a.strong && (!other_day(day, corpus, key) || mistyped(&fig, sf));
+            cands.push((a.score, key, sf, relation(&fig, sf), strong));
+        }
+    }
+    // A figure governed by another word ("redrawing a dozen routes" against
+    // "eliminate twelve routes") is set aside when others agree on the word.
+    let conflicts =
+        |f: &Figure| matches!((&fig.governor, &f.governor), (Some(a), Some(b)) if a != b);
+    if cands.iter().any(|c| !conflicts(c.2)) {
+        cands.retain(|c| !conflicts(c.2));
+    }
+    // Best first: a closer sentence wins; ties go to the lower source id.
+    cands.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| {
+                corpus
+                    .get(a.1)
+                    .map(|s| &s.id)
+                    .cmp(&corpus.get(b.1).map(|s| &s.id))
+            })
+    });
+    if cands.is_empty() {
+        return FigureCheck {
+            figure: fig,
+            verdict: FigureVerdict::Unsourced,
+            evidence: Vec::new(),
+            disagreements: Vec::new(),
+        };
+    }
+    // Strong evidence outweighs weak: a source aligned closely that
+    // contradicts the figure is not answered by one aligned loosely that
+    // happens to give the same number (in an archive, many do).
+    // That is, when the draft names whose figure it is and the loose one
+    // names nobody's.
+    let strongly_contradicted = cands.iter().any(|c| c.3 == Relation::Contradicts && c.4);
+    let named = owners(&fig).next().is_some();
+    let anonymous = |f: &Figure| owners(f).next().is_none();
+    let supports: Vec<_> = cands
+        .iter()
+        .filter(|c| matches!(c.3, Relation::Exact | Relation::Within))
+        .filter(|c| c.4 || !(strongly_contradicted && named && anonymous(c.2)))
+        .collect();
+    let mut evidence = Vec::new();
+    let mut disagreements = Vec::new();
+    // "grew to 6,100, up from 4,800": a source says the draft's figure is
+    // the old value of a change; the draft tells it as current.
+    let superseded = (!past && fig.side == Side::None)
+        .then(|| {
+            supports.iter().find_map(|c| {
+                // A source written after the draft's own date says
+                // nothing of what was current then.
+                let later = match (day, corpus.get(c.1).and_then(|s| s.meta.date.as_deref())) {
+                    (Some(d), Some(s)) => day_of(s).is_some_and(|s| s > d),
+                    _ => false,
+                };
+                let new = (c.2.side == Side::From && c.4 && !later)
+                    .then(|| new_value_of(corpus, c.1, c.2))
+                    .flatten()?;
+                Some((c.1, new, c.2))
+            })
+        })
+        .flatten();
+    let verdict = if let Some((key, new, old)) = superseded {
+        evidence.push(figure_evidence(corpus, key, new, Stance::Contradicts));
+        evidence.push(figure_evidence(corpus, key, old, Stance::Supports));
+        FigureVerdict::Outdated
+    } else if !supports.is_empty() {
+        let mut sorted = supports.clone();
+        sorted.sort_by_key(|c| c.3 != Relation::Exact);
+        for c in &sorted {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Supports));
+        }
+        for c in cands.iter().filter(|c| c.3 == Relation::Contradicts && c.4) {
+            if disputes(&fig, c.2) && !supports.iter().any(|s| s.1 == c.1) {
+                disagreements.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+            }
+        }
+        FigureVerdict::Supported
+    } else if let Some(best) = cands
+        .iter()
+        .filter(|c| c.3 == Relation::Vaguer)
+        .min_by(|a, b| {
+            a.2.band
+                .width()
+                .partial_cmp(&b.2.band.width())
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal))
+        })
+    {
+        evidence.push(figure_evidence(corpus, best.1, best.2, Stance::MorePrecise));
+        for c in cands.iter().filter(|c| !std::ptr::eq(c.2, best.2)) {
+            let stance = if c.3 == Relation::Vaguer {
+                Stance::MorePrecise
+            } else {
+                Stance::Contradicts
+            };
+            evidence.push(figure_evidence(corpus, c.1, c.2, stance));
+        }
+        FigureVerdict::Imprecise
+    } else if cands.iter().any(|c| c.4) {
+        for c in cands.iter().filter(|c| c.4) {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+        }
+        FigureVerdict::Mismatch
+    } else {
+        for c in &cands {
+            evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+        }
+        FigureVerdict::Unclear
+    };
+    dedup_by_source(&mut evidence);
+    dedup_by_source(&mut disagreements);
+    evidence.truncate(MAX_EVIDENCE);
+    disagreements.truncate(MAX_EVIDENCE);
+    FigureCheck {
+        figure: fig,
+        verdict,
+        evidence,
+        disagreements,
+    }
+}
+
+/// Does a contradicting source figure dispute a supported draft figure, or
+/// is it about something else that shares a noun? A source never disputes
+/// itself (checked by the caller); vague figures ("hundreds") dispute
+/// nothing; the clauses must share a word and not be governed by different
+/// words ("eliminate nine routes" is not "overhaul its 42 routes").
+pub(super) fn disputes(d: &Figure, s: &Figure) -> bool {
+    if s.qualifier == Qualifier::Vague || d.qualifier == Qualifier::Vague {
+        return false;
+    }
+    if let (Some(a), Some(b)) = (&d.governor, &s.governor) {
+        if a != b {
+            return false;
+        }
+    }
+    // Shared modifiers made them the same thing; only the clause can say
+    // they are about the same event.
+    d.local.iter().any(|w| s.local.contains(w))
+}
+
+/// Keeps the first (best) passage of each source.
+pub(super) fn dedup_by_source(ev: &mut Vec<Evidence>) {
+    let mut seen = std::collections::HashSet::new();
+    ev.retain(|e| seen.insert(e.source));
+}
+
+/// Sources kept per verdict, best first. In a large archive thousands of
+/// sources can agree on a common figure; a finding names the best, and a
+/// keystroke does not carry thousands of locations to the editor.
+pub(super) const MAX_EVIDENCE: usize = 10;
+
+/// Disagreeing sources named in a `sources-disagree` message.
+pub(super) const MAX_NAMED: usize = 3;
+
+/// The findings of the figures.
+pub(super) fn figure_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Finding>) {
+    for fc in &a.figures {
+        let f = &fc.figure;
+        match fc.verdict {
+            FigureVerdict::Supported => {
+                if !fc.disagreements.is_empty() {
+                    let mut parts = Vec::new();
+                    for (i, d) in fc.disagreements.iter().take(MAX_NAMED).enumerate() {
+                        let sf = source_figure(corpus, d);
+                        parts.push(format!(
+                            "{} says {}",
+                            d.id,
+                            if i == 0 { d.said.clone() } else { sf }
+                        ));
+                    }
+                    if let Some(best) = fc.evidence.first() {
+                        parts.push(format!("{} says {}", best.id, source_figure(corpus, best)));
+                    }
+                    let mut evidence = fc.disagreements.clone();
+                    evidence.extend(fc.evidence.iter().cloned());
+                    out.push(Finding {
+                        code: Code::SourcesDisagree,
+                        severity: Code::SourcesDisagree.default_severity(),
+                        span: f.span.clone(),
+                        message: format!("sources disagree: {}", parts.join("; ")),
+                        evidence,
+                        fix: None,
+                        diff: Vec::new(),
+                    });
+                }
+            }
+            FigureVerdict::Imprecise | FigureVerdict::Mismatch => {
+                let best = &fc.evidence[0];
+                let src_fig_text = source_figure(corpus, best);
+                let code = if fc.verdict == FigureVerdict::Mismatch {
+                    Code::FigureMismatch
+                } else {
+                    Code::FigureImprecise
+                };
+                out.push(Finding {
+                    code,
+                    severity: code.default_severity(),
+                    span: f.span.clone(),
+                    message: format!("source says {}, not {}; see {}", best.said, f.text, best.id),
+                    evidence: fc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Change to {} ({})", src_fig_text, best.id),
+                        span: f.span.clone(),
+                        replacement: match_case(&f.text, &src_fig_text),
+                    }),
+                    diff: Vec::new(),
+                });
+            }
+            FigureVerdict::Unclear => {}
+            FigureVerdict::Outdated => {
+                let new = &fc.evidence[0];
+                let new_text = source_figure(corpus, new);
+                out.push(Finding {
+                    code: Code::FigureOutdated,
+                    severity: Code::FigureOutdated.default_severity(),
+                    span: f.span.clone(),
+                    message: format!(
+                        "a later source gives this as {}, changed from {}; see {}",
+                        new_text, f.text, new.id
+                    ),
+                    evidence: fc.evidence.clone(),
+                    fix: Some(Fix {
+                        title: format!("Change to {} ({})", new_text, new.id),
+                        span: f.span.clone(),
+                        replacement: match_case(&f.text, &new_text),
+                    }),
+                    diff: Vec::new(),
+                });
+            }
+            FigureVerdict::Unsourced => out.push(Finding {
+                code: Code::FigureUnsourced,
+                severity: Code::FigureUnsourced.default_severity(),
+                span: f.span.clone(),
+                message: if f.noun.is_empty() {
+                    format!("no source gives a figure for this: {}", f.text)
+                } else {
+                    format!("no source gives a figure for {}", f.noun)
+                },
+                evidence: Vec::new(),
+                fix: None,
+                diff: Vec::new(),
+            }),
+        }
+    }
+}
+
+/// The source figure's own text ("25", "around six") for an evidence entry.
+pub(super) fn source_figure(corpus: &Corpus, ev: &Evidence) -> String {
+    corpus
+        .get(ev.source)
+        .and_then(|s| s.figures.iter().find(|f| f.span.start == ev.passage.start))
+        .map(|f| f.text.clone())
+        .unwrap_or_else(|| ev.said.clone())
+}
+
+/// Keeps a sentence-initial capital when replacing "Over 20" with "25".
+pub(super) fn match_case(old: &str, new: &str) -> String {
+    let old_cap = old.chars().next().is_some_and(char::is_uppercase);
+    let mut c = new.chars();
+    match c.next() {
+        Some(f) if old_cap && f.is_lowercase() => f.to_uppercase().collect::<String>() + c.as_str(),
+        Some(f)
+            if !old_cap && f.is_uppercase() && c.clone().next().is_some_and(char::is_lowercase) =>
+        {
+            f.to_lowercase().collect::<String>() + c.as_str()
+        }
+        _ => new.to_string(),
+    }
+}
