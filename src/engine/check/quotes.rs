@@ -598,6 +598,25 @@ pub(super) fn word_diff(
     ops
 }
 
+/// A finding on a quote, with the fix that puts in the source's exact
+/// words (the best passage's).
+fn with_exact_words(qc: &QuoteCheck, code: Code, message: String) -> Finding {
+    let best = &qc.evidence[0];
+    Finding {
+        code,
+        severity: code.default_severity(),
+        span: qc.quote.span.clone(),
+        message,
+        evidence: qc.evidence.clone(),
+        fix: Some(Fix {
+            title: format!("Use the source's exact words ({})", best.id),
+            span: qc.words_span.clone(),
+            replacement: best.said.clone(),
+        }),
+        diff: qc.diff.clone(),
+    }
+}
+
 /// The findings of the quotes.
 pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Finding>) {
     for qc in &a.quotes {
@@ -606,22 +625,11 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
             QuoteVerdict::Verbatim | QuoteVerdict::TooShort => {}
             QuoteVerdict::Mismatch => {
                 let best = &qc.evidence[0];
-                out.push(Finding {
-                    code: Code::QuoteMismatch,
-                    severity: Code::QuoteMismatch.default_severity(),
-                    span,
-                    message: format!(
-                        "quote differs from the source, which says: “{}”; see {}",
-                        best.said, best.id
-                    ),
-                    evidence: qc.evidence.clone(),
-                    fix: Some(Fix {
-                        title: format!("Use the source's exact words ({})", best.id),
-                        span: qc.words_span.clone(),
-                        replacement: best.said.clone(),
-                    }),
-                    diff: qc.diff.clone(),
-                });
+                let message = format!(
+                    "quote differs from the source, which says: “{}”; see {}",
+                    best.said, best.id
+                );
+                out.push(with_exact_words(qc, Code::QuoteMismatch, message));
             }
             QuoteVerdict::Misattributed { source_speaker } => {
                 let best = &qc.evidence[0];
@@ -673,22 +681,11 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
             }
             QuoteVerdict::Wording => {
                 let best = &qc.evidence[0];
-                out.push(Finding {
-                    code: Code::QuoteWording,
-                    severity: Code::QuoteWording.default_severity(),
-                    span,
-                    message: format!(
-                        "quote differs from the source only by a contraction; the source says: “{}”; see {}",
-                        best.said, best.id
-                    ),
-                    evidence: qc.evidence.clone(),
-                    fix: Some(Fix {
-                        title: format!("Use the source's exact words ({})", best.id),
-                        span: qc.words_span.clone(),
-                        replacement: best.said.clone(),
-                    }),
-                    diff: qc.diff.clone(),
-                });
+                let message = format!(
+                    "quote differs from the source only by a contraction; the source says: “{}”; see {}",
+                    best.said, best.id
+                );
+                out.push(with_exact_words(qc, Code::QuoteWording, message));
             }
             QuoteVerdict::Unsourced => out.push(Finding {
                 code: Code::QuoteUnsourced,
