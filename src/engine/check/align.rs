@@ -242,10 +242,11 @@ pub(super) fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
             // "$2.25" is not "$14.6 million". A scale slip ("$28 million" for
             // "$28 billion") is caught when the clauses agree closely.
             let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
-            if !linked
-                || !(ratio <= 10.0 || near_overlap >= 2)
-                || shares(&d.context, &s.context) < 2
-            {
+            let close = linked && (ratio <= 10.0 || near_overlap >= 2);
+            // A number mistyped ("175" for "157") in sentences that share a
+            // word is the same figure, whatever else the clauses say.
+            let slip = mistyped(d, s) && shares(&d.context, &s.context) >= 1;
+            if !(close && shares(&d.context, &s.context) >= 2 || slip) {
                 return None;
             }
             Some(1.0 + 0.5 * near_overlap as f32 + jaccard())
@@ -256,14 +257,16 @@ pub(super) fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
             // ("the 3,000-per-day goal" and "a goal of 3,000 arrests per day").
             let headless = if d.head.is_none() { d } else { s };
             let headed = if d.head.is_none() { s } else { d };
+            let slip = mistyped(d, s) && shares(&d.context, &s.context) >= 1;
             let about_it = headless.context.contains(&text::stem(h)) || headless.per.is_some();
-            if !about_it {
+            if !about_it && !slip {
                 return None;
             }
             let lo = near_words(headless)
                 .filter(|w| **w == text::stem(h) || near_words(headed).any(|x| x == *w))
                 .count();
-            if lo == 0 || !(ratio <= 10.0 || lo >= 2) || shares(&d.context, &s.context) < 2 {
+            let close = lo > 0 && (ratio <= 10.0 || lo >= 2) && shares(&d.context, &s.context) >= 2;
+            if !close && !slip {
                 return None;
             }
             Some(1.0 + 0.5 * lo as f32 + jaccard())
