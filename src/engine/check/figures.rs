@@ -228,6 +228,22 @@ pub(super) fn check_figure(
             }
         }
         FigureVerdict::Supported
+    } else if let Some(range) = cands.iter().find(|c| {
+        // "between $50,000 and $70,000" against a source's "between
+        // $55,000 and $70,000": the range is the figure to answer, not a
+        // point inside the draft's.
+        fig.qualifier == Qualifier::Range
+            && c.2.qualifier == Qualifier::Range
+            && c.3 == Relation::Contradicts
+            && c.4
+    }) {
+        evidence.push(figure_evidence(
+            corpus,
+            range.1,
+            range.2,
+            Stance::Contradicts,
+        ));
+        FigureVerdict::Mismatch
     } else if let Some(best) = cands
         .iter()
         .filter(|c| c.3 == Relation::Vaguer)
