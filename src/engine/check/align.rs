@@ -57,6 +57,15 @@ pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
     x == y && (a != b || d.value != s.value)
 }
 
+/// Is the draft's number the source's at another scale ("$6 million" for
+/// "$6 billion")? Unlike transposed digits, no count moving over a few
+/// days comes to that by chance.
+pub(super) fn scale_slipped(d: &Figure, s: &Figure) -> bool {
+    let ratio = d.value.abs().max(s.value.abs()) / d.value.abs().min(s.value.abs()).max(1e-9);
+    let scale = ratio.log10() / 3.0;
+    mistyped(d, s) && ratio > 1.0 && (scale - scale.round()).abs() < 1e-6 && scale.round() >= 1.0
+}
+
 /// Do the frames of two figures that count the same thing align closely
 /// enough to say one is wrong: same counted noun, the same named owner
 /// (both or neither), the same kind of figure, and no clash of events?

@@ -36,8 +36,9 @@ pub(super) fn day_of(date: &str) -> Option<&str> {
 
 /// Were the draft and the source written on different days? Then a count
 /// may have moved between them ("the death toll stood at 85" a week after
-/// "29"), and the source cannot call the draft's figure wrong, unless the
-/// number is one mistyped.
+/// "29"; "48" dead on Tuesday, "84" on Friday), and the source cannot call
+/// the draft's figure wrong, unless its scale slipped ("$6 million" for
+/// "$6 billion").
 pub(super) fn other_day(draft_day: Option<&str>, corpus: &Corpus, key: usize) -> bool {
     let source_day = corpus
         .get(key)
@@ -149,7 +150,7 @@ pub(super) fn check_figure(
         };
         if let Some(a) = same_thing(&fig, sf) {
             let key = r.0 as usize;
-            let strong = a.strong && (!other_day(day, corpus, key) || mistyped(&fig, sf));
+            let strong = a.strong && (!other_day(day, corpus, key) || scale_slipped(&fig, sf));
             cands.push((a.score, key, sf, relation(&fig, sf), strong));
         }
     }
