@@ -200,7 +200,7 @@ pub fn lex_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 /// Reads `\d{1,3}(,\d{3})+(\.\d+)?` or `\d+(\.\d+)?` starting at byte `i`
 /// of `s`: the end and the value.
-fn lex_number(s: &[u8], i: usize) -> (usize, f64) {
+pub(crate) fn lex_number(s: &[u8], i: usize) -> (usize, f64) {
     let digit = |k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
     let mut j = i;
     while digit(j) {

@@ -61,9 +61,17 @@ pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
 /// "$6 billion")? Unlike transposed digits, no count moving over a few
 /// days comes to that by chance.
 pub(super) fn scale_slipped(d: &Figure, s: &Figure) -> bool {
-    let ratio = d.value.abs().max(s.value.abs()) / d.value.abs().min(s.value.abs()).max(1e-9);
+    let (ratio, thousands) = ratio_of(d, s);
+    mistyped(d, s) && ratio > 1.0 && thousands
+}
+
+/// How many times the larger value is the smaller, and whether that is a
+/// whole power of a thousand (1, 1,000, 1,000,000…).
+fn ratio_of(d: &Figure, s: &Figure) -> (f64, bool) {
+    let (a, b) = (d.value.abs(), s.value.abs());
+    let ratio = a.max(b) / a.min(b).max(f64::MIN_POSITIVE);
     let scale = ratio.log10() / 3.0;
-    mistyped(d, s) && ratio > 1.0 && (scale - scale.round()).abs() < 1e-6 && scale.round() >= 1.0
+    (ratio, (scale - scale.round()).abs() < 1e-6)
 }
 
 /// Do the frames of two figures that count the same thing align closely
@@ -115,10 +123,8 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
 /// times of each other, or the same digits at another scale ("$28
 /// million" for "$28 billion")?
 pub(super) fn plausible_slip(d: &Figure, s: &Figure) -> bool {
-    let (a, b) = (d.value.abs(), s.value.abs());
-    let ratio = a.max(b) / a.min(b).max(f64::MIN_POSITIVE);
-    let scale = ratio.log10() / 3.0;
-    ratio <= 10.0 || (scale - scale.round()).abs() < 1e-6
+    let (ratio, thousands) = ratio_of(d, s);
+    ratio <= 10.0 || thousands
 }
 
 /// The names a figure belongs to: its noun's capitalised modifiers

@@ -148,36 +148,11 @@ pub(super) fn is_number_word_start(w: &str) -> bool {
     super::starts_core(w) || scale_word(w).is_some()
 }
 
-/// Digits with thousands commas and a decimal part at the start of `s`:
-/// the value and the number of bytes.
+/// Digits with thousands commas and a decimal part at the start of `s`,
+/// as the lexer reads them: the value and the number of bytes.
 fn digits_at(s: &str) -> Option<(f64, usize)> {
-    let b = s.as_bytes();
-    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
-    let mut j = 0;
-    while digit(j) {
-        j += 1;
-    }
-    if j == 0 {
-        return None;
-    }
-    if j <= 3 {
-        while b.get(j) == Some(&b',')
-            && digit(j + 1)
-            && digit(j + 2)
-            && digit(j + 3)
-            && !digit(j + 4)
-        {
-            j += 4;
-        }
-    }
-    if b.get(j) == Some(&b'.') && digit(j + 1) {
-        j += 1;
-        while digit(j) {
-            j += 1;
-        }
-    }
-    let v = s[..j].replace(',', "").parse().ok()?;
-    Some((v, j))
+    let (end, value) = crate::engine::text::lex_number(s.as_bytes(), 0);
+    (end > 0).then_some((value, end))
 }
 
 /// The token of sentence `s`, from `from` on, that ends at byte `end`.
