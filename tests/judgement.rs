@@ -192,6 +192,30 @@ fn split_a_quote_split_by_its_attribution_quoted_whole() {
 }
 
 #[test]
+fn split_a_changed_quote_is_answered_by_the_quoted_words_alone() {
+    let src = (
+        "011_paper.md",
+        "“Public money is not a credit line,” said Prosecutor Ama Reyes. “He used it for years, and now he is held to account.”\n",
+    );
+    let draft = "“Public money is not a credit line. He used it for years, and now he is held accountable,” Reyes said.\n";
+    assert_eq!(
+        check(&[src], draft),
+        vec!["0:0-0:90 error[quote-mismatch] quote differs from the source, which says: “Public money is not a credit line. He used it for years, and now he is held to account”; see 011"]
+    );
+    // The fix puts in the quoted words, never the attribution between them.
+    let mut c = Corpus::new();
+    c.upsert(Path::new("/src/011_paper.md"), src.1.to_string());
+    let a = factcheck_ls::engine::check::analyze(draft, &c);
+    let fix = a.findings[0].fix.as_ref().expect("a fix");
+    let mut edited = draft.to_string();
+    edited.replace_range(fix.span.clone(), &fix.replacement);
+    assert_eq!(
+        edited,
+        "“Public money is not a credit line. He used it for years, and now he is held to account,” Reyes said.\n"
+    );
+}
+
+#[test]
 fn narration_words_the_source_only_reports() {
     assert_eq!(
         check(&[RUIZ], "Ruiz said the company would “cut costs sharply this year.”\n"),

@@ -2,6 +2,7 @@
 //! sentence, with contractions, then fuzzily; speech told from narration.
 
 use super::*;
+use crate::engine::source::Source;
 
 pub(super) struct Match {
     pub(super) source: SourceKey,
@@ -210,6 +211,10 @@ pub(super) fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
     })
 }
 
+/// The source's words `first..=last`: the passage they span, and its text.
+/// A passage that runs over an attribution (`"A," he said. "B."`) is told by
+/// its quoted words alone ("A. B."), so that a message or a fix never offers
+/// narration as the speaker's words.
 pub(super) fn source_words_text(
     corpus: &Corpus,
     key: SourceKey,
@@ -218,8 +223,64 @@ pub(super) fn source_words_text(
 ) -> (Range<usize>, String) {
     let s = corpus.get(key).expect("live source");
     let r = s.word_span(first).start..s.word_span(last).end;
-    let t = text::squash(&s.text[r.clone()]);
-    (r, t)
+    let runs = quoted_runs(s, first, last);
+    if runs.is_empty() || (first..=last).all(|j| piece_of(s, j).is_some()) {
+        return (r.clone(), text::squash(&s.text[r]));
+    }
+    let mut said = String::new();
+    for run in &runs {
+        let t = text::squash(&s.text[run.clone()]);
+        if !said.is_empty() {
+            let capital = t.chars().next().is_some_and(char::is_uppercase);
+            if capital && said.ends_with(',') {
+                said.pop();
+                said.push('.');
+            }
+            said.push(' ');
+        }
+        said.push_str(&t);
+    }
+    (r, said)
+}
+
+/// The piece of a source quote that holds word `j`, if one does.
+fn piece_of(s: &Source, j: usize) -> Option<Range<usize>> {
+    let span = s.word_span(j);
+    s.quotes
+        .iter()
+        .flat_map(|q| q.pieces.iter())
+        .find(|p| p.start <= span.start && span.end <= p.end)
+        .cloned()
+}
+
+/// The stretches of words `first..=last` that lie inside quote pieces, each
+/// but the last run to its piece's end when it reaches the piece's last
+/// word (so that the punctuation between two runs comes along).
+fn quoted_runs(s: &Source, first: usize, last: usize) -> Vec<Range<usize>> {
+    let mut runs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for j in first..=last {
+        let Some(piece) = piece_of(s, j) else {
+            continue;
+        };
+        let w = s.word_span(j);
+        match runs.last_mut() {
+            Some((run, p)) if *p == piece => run.end = w.end,
+            _ => runs.push((w, piece)),
+        }
+    }
+    let n = runs.len();
+    runs.into_iter()
+        .enumerate()
+        .map(|(i, (run, piece))| {
+            let tail = s.text[run.end..piece.end].trim_end();
+            let closes = i + 1 < n && !tail.chars().any(char::is_alphanumeric);
+            run.start..if closes {
+                run.end + tail.len()
+            } else {
+                run.end
+            }
+        })
+        .collect()
 }
 
 pub(super) fn quote_evidence(
@@ -534,22 +595,36 @@ pub(super) fn extend_to_quote(corpus: &Corpus, f: &mut Fuzzy, n: usize) {
     let Some(s) = corpus.get(f.source) else {
         return;
     };
-    let Some(q) = s.quotes.iter().find(|q| {
-        q.span.start <= s.word_span(f.first).start && s.word_span(f.last).end <= q.span.end
-    }) else {
-        return;
+    // Each end is widened within the quote that holds it: a match that
+    // runs over an attribution spans two of the source's quotes.
+    let quote_of = |j: usize| {
+        let w = s.word_span(j);
+        s.quotes
+            .iter()
+            .find(|q| q.span.start <= w.start && w.end <= q.span.end)
+            .map(|q| q.span.clone())
     };
     let lead = f.pairs.first().map_or(0, |p| p.0);
     let trail = n - 1 - f.pairs.last().map_or(n - 1, |p| p.0);
-    for _ in 0..lead {
-        if f.first > 0 && s.word_span(f.first - 1).start >= q.span.start {
-            f.first -= 1;
+    if let Some(q) = quote_of(f.first) {
+        for _ in 0..lead {
+            if f.first > 0 && s.word_span(f.first - 1).start >= q.start {
+                f.first -= 1;
+            }
         }
     }
-    for _ in 0..trail {
-        if f.last + 1 < s.word_count() && s.word_span(f.last + 1).end <= q.span.end {
-            f.last += 1;
-        }
+    // At the end, a changed last word may stand for more than one of the
+    // source's ("accountable" for "to account"): the quote's last few words
+    // come along too.
+    if let Some(q) = quote_of(f.last) {
+        let inside = |j: usize| j < s.word_count() && s.word_span(j).end <= q.end;
+        let to_end = (f.last + 1..).take_while(|&j| inside(j)).count();
+        let take = if trail > 0 && to_end <= trail + 2 {
+            to_end
+        } else {
+            trail.min(to_end)
+        };
+        f.last += take;
     }
 }
 
