@@ -620,11 +620,7 @@ fn finish_and_rebase(
     let written = finished
         .map_err(|e| tracing::warn!("cannot write the index {}: {e}", path.display()))
         .ok()?;
-    match std::fs::File::open(&path).and_then(|f| {
-        // SAFETY: as in `read`: the file was just written whole and renamed
-        // into place.
-        unsafe { memmap2::Mmap::map(&f) }
-    }) {
+    match map_private(&written.private) {
         Ok(map) => {
             let map = Arc::new(map);
             let bytes: Bytes = map.clone();
@@ -653,7 +649,9 @@ fn finish_and_rebase(
 pub fn repair(corpus: &mut Corpus, paths: &[PathBuf], index: Option<&mut IndexFile>) {
     let mut changed = Vec::new();
     let mut removed = Vec::new();
-    for p in paths {
+    // Another check may have repaired some already.
+    let still: Vec<&PathBuf> = paths.iter().filter(|p| corpus.is_damaged(p)).collect();
+    for p in still {
         match load::read_stamped(p) {
             Ok((text, stamp)) => {
                 corpus.upsert(p, text);
@@ -863,6 +861,7 @@ impl IndexFile {
             let words: Vec<&str> = words.iter().map(|t| t.as_str()).collect();
             record(&mut out, Kind::Vocab, &encode(&words)?)?;
         }
+        let lock = IndexLock::exclusive(&self.path)?;
         let mut f = std::fs::OpenOptions::new().append(true).open(&self.path)?;
         let before = Stamp::of(&f.metadata()?);
         if before != self.stamp {
@@ -871,6 +870,7 @@ impl IndexFile {
         sources_records(&mut out, before.len, corpus, &changed)?;
         f.write_all(&out)?;
         self.stamp = Stamp::of(&f.metadata()?);
+        drop(lock);
         self.vocab_len = corpus.vocab_len();
         self.superseded += replaced;
         Ok(())
@@ -1178,14 +1178,10 @@ impl Writer {
             std::process::id(),
             WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
-        // Readable too: written records are mapped back from this same
-        // file (see `map_back`), not from whatever the path names later.
-        let file = std::fs::File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
+        // An unlinked file of this process's own: written records are
+        // mapped back from it (see `map_back`), and `publish` copies it to
+        // the index's path, so no other process can touch what is mapped.
+        let file = tempfile::tempfile_in(folder)?;
         let read_back = file.try_clone()?;
         let mut w = Writer {
             path: path.to_path_buf(),
@@ -1376,7 +1372,7 @@ impl Writer {
             saved_lists = Some((p..f - 9, f..f + figures.len()));
         }
         self.file.flush()?;
-        std::fs::rename(&self.tmp, &self.path)?;
+        let published = self.publish()?;
         self.finished = true;
         tracing::info!(
             "wrote the index {} ({} bytes; lookups written in {:?})",
@@ -1391,15 +1387,71 @@ impl Writer {
             superseded: 0,
             held_back: HashSet::new(),
             // After the rename, which changes the file's status time.
-            stamp: Stamp::of(&self.file.get_ref().metadata()?),
+            stamp: Stamp::of(&published.metadata()?),
         };
         Ok(Written {
+            private: self.read_back.try_clone()?,
             file,
             keys: keys.to_vec(),
             blobs: at,
             words: words_range,
             lists: saved_lists,
         })
+    }
+}
+
+impl Writer {
+    /// Copies the finished file to a temporary name beside the index and
+    /// renames it into place under the index's lock. Returns the copy.
+    fn publish(&mut self) -> std::io::Result<std::fs::File> {
+        let mut out = std::fs::File::options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&self.tmp)?;
+        let mut from = &self.read_back;
+        std::io::Seek::seek(&mut from, std::io::SeekFrom::Start(0))?;
+        std::io::copy(&mut from, &mut out)?;
+        let lock = IndexLock::exclusive(&self.path)?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        drop(lock);
+        Ok(out)
+    }
+}
+
+/// The lock of one index file, on `<index>.lock` beside it: taken shared
+/// to copy the index (`read`), exclusive to rename a new one into place or
+/// to append to it, so that a copy never holds half an append.
+struct IndexLock(std::fs::File);
+
+impl IndexLock {
+    fn open(index: &Path) -> std::io::Result<std::fs::File> {
+        let mut name = index.as_os_str().to_owned();
+        name.push(".lock");
+        std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(PathBuf::from(name))
+    }
+
+    fn exclusive(index: &Path) -> std::io::Result<IndexLock> {
+        let f = Self::open(index)?;
+        f.lock()?;
+        Ok(IndexLock(f))
+    }
+
+    fn shared(index: &Path) -> std::io::Result<IndexLock> {
+        let f = Self::open(index)?;
+        f.lock_shared()?;
+        Ok(IndexLock(f))
+    }
+}
+
+impl Drop for IndexLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
     }
 }
 
@@ -1444,6 +1496,8 @@ type Lists = (std::ops::Range<usize>, std::ops::Range<usize>);
 
 /// A whole index file just written, and where things are in it.
 struct Written {
+    /// The file as written, unlinked: what the corpus maps (`private_map`).
+    private: std::fs::File,
     file: IndexFile,
     /// The sources written, in the order of the saved word positions.
     keys: Vec<SourceKey>,
@@ -1546,16 +1600,61 @@ fn read(path: &Path, dirs: &[PathBuf]) -> Result<Option<Saved>, String> {
         .metadata()
         .map(|m| Stamp::of(&m))
         .map_err(|e| format!("cannot read its metadata: {e}"))?;
-    // SAFETY: the file is ours: written whole and renamed into place (so a
-    // rewrite makes a new file and leaves this one mapped as it was), or
-    // appended to (past the end of this map). Only someone truncating it
-    // by hand while the server runs could pull pages from under the map.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| format!("cannot map it: {e}"))?;
-    if map.len() as u64 != stamp.len {
-        // Appended to between the stamp and the map.
+    let folder = path.parent().unwrap_or(Path::new("."));
+    // No lock where none can be taken (a read-only folder): the stamps
+    // compared below still catch a change made during the copy.
+    let lock = IndexLock::shared(path).ok();
+    let map = private_map(&file, folder).map_err(|e| format!("cannot copy it: {e}"))?;
+    drop(lock);
+    let after = file.metadata().map(|m| Stamp::of(&m)).ok();
+    if map.len() as u64 != stamp.len || after != Some(stamp) {
+        // Appended to, truncated or rewritten in place while copied.
         return Err("it changed while it was read".into());
     }
     parse(Arc::new(map), dirs, stamp).map(Some)
+}
+
+/// A map of a copy of `file` that no other process can reach: an unlinked
+/// file in `folder` (or, where none can be made, anonymous memory). Only
+/// such copies are mapped, so that another process truncating the index
+/// or rewriting it in place can neither pull pages from under a map
+/// (SIGBUS) nor change bytes already checked.
+fn private_map(file: &std::fs::File, folder: &Path) -> std::io::Result<memmap2::Mmap> {
+    let mut from = file;
+    match tempfile::tempfile_in(folder) {
+        Ok(mut copy) => {
+            std::io::Seek::seek(&mut from, std::io::SeekFrom::Start(0))?;
+            std::io::copy(&mut from, &mut copy)?;
+            map_private(&copy)
+        }
+        Err(e) => {
+            tracing::debug!(
+                "no private file in {}: {e}; copying to memory",
+                folder.display()
+            );
+            let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+            let mut anon = memmap2::MmapOptions::new().len(len.max(1)).map_anon()?;
+            std::io::Seek::seek(&mut from, std::io::SeekFrom::Start(0))?;
+            let mut filled = 0;
+            while filled < len {
+                match std::io::Read::read(&mut from, &mut anon[filled..len])? {
+                    0 => break,
+                    n => filled += n,
+                }
+            }
+            if filled < len {
+                return Err(std::io::Error::other("it shrank while copied"));
+            }
+            anon.make_read_only()
+        }
+    }
+}
+
+/// Maps a file only this process holds (see `private_map`).
+fn map_private(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the file is unlinked and this process's own; nothing else
+    // can truncate or change it, so the mapped bytes stay as written.
+    unsafe { memmap2::Mmap::map(file) }
 }
 
 /// The header this build writes: magic, format, engine fingerprint.
@@ -1852,7 +1951,12 @@ mod tests {
         }
         assert_eq!(chunk.sources[0].0, names[0]);
         // The file holds each at the place its entry will give.
-        let file = std::fs::read(&w.tmp).unwrap();
+        let mut file = Vec::new();
+        let mut from = &w.read_back;
+        std::io::Seek::seek(&mut from, std::io::SeekFrom::Start(0)).unwrap();
+        std::io::Read::read_to_end(&mut from, &mut file).unwrap();
+        // The file being written has no name another process could open.
+        assert!(!w.tmp.exists());
         for (name, blob) in names.iter().zip(&blobs).take(2) {
             let (at, len, _) = w.blobs[name];
             assert_eq!(&file[at as usize..at as usize + len as usize], &blob[..]);

@@ -921,12 +921,19 @@ impl Corpus {
     }
 
     /// The paths of sources whose saved form turned out damaged when read
-    /// (each read as empty meanwhile); the caller parses them again.
+    /// (each read as empty meanwhile); the caller parses them again. A
+    /// path stays listed until its source is replaced or removed, so that
+    /// every check that read it as empty, not only the first to see it,
+    /// knows to wait for the repair and check again.
     pub fn take_damaged(&self) -> Vec<PathBuf> {
+        self.damaged.lock().map(|d| d.clone()).unwrap_or_default()
+    }
+
+    /// Is the source at `path` still the damaged one?
+    pub fn is_damaged(&self, path: &Path) -> bool {
         self.damaged
             .lock()
-            .map(|mut d| std::mem::take(&mut *d))
-            .unwrap_or_default()
+            .is_ok_and(|d| d.iter().any(|p| p == path))
     }
 
     /// Changes with every insertion and removal.
@@ -1228,6 +1235,9 @@ impl Corpus {
 
     /// Removes the source at `path`; false if there was none.
     pub fn remove(&mut self, path: &Path) -> bool {
+        if let Ok(mut d) = self.damaged.lock() {
+            d.retain(|p| p != path);
+        }
         let Some(key) = self.by_path.remove(path) else {
             return false;
         };
@@ -1837,6 +1847,11 @@ mod tests {
         // Every span fits the text: only the count gives it away.
         assert!(c.get(k).unwrap().text.is_empty());
         assert_eq!(c.take_damaged(), [PathBuf::from("s/a.md")]);
+        // Listed for every check that read it, until it is parsed again.
+        assert_eq!(c.take_damaged(), [PathBuf::from("s/a.md")]);
+        assert!(c.is_damaged(Path::new("s/a.md")));
+        c.upsert(Path::new("s/a.md"), text.to_string());
+        assert!(c.take_damaged().is_empty());
         // The same source saved whole decodes.
         let mut c = Corpus::new();
         let k = c.insert_encoded(&parsed, Arc::new(postcard::to_allocvec(&parsed).unwrap()));

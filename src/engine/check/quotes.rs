@@ -72,7 +72,15 @@ pub(super) fn find_exact(corpus: &Corpus, segs: &[Vec<u32>], gaps: &[Gap]) -> Ve
             });
         }
     }
+    out.sort_by(|a, b| stable_order(corpus, a.source, b.source).then(a.first.cmp(&b.first)));
     out
+}
+
+/// The order of two sources that no load order can change: by id, then
+/// path. Ties between equally good passages go to the first.
+pub(super) fn stable_order(corpus: &Corpus, a: SourceKey, b: SourceKey) -> std::cmp::Ordering {
+    let key = |k: SourceKey| corpus.head(k).map(|h| (h.id.as_str(), h.path.as_path()));
+    key(a).cmp(&key(b))
 }
 
 pub(super) fn max_gap(gap: Gap) -> usize {
@@ -153,7 +161,11 @@ pub(super) fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
         }
     }
     let mut top: Vec<((u32, i64), usize)> = hits.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| stable_order(corpus, a.0 .0 as usize, b.0 .0 as usize))
+            .then(a.0 .1.cmp(&b.0 .1))
+    });
     let mut best: Option<Fuzzy> = None;
     for ((src, bucket), _) in top.into_iter().take(4) {
         let ids = corpus.word_ids(src as usize);
@@ -186,7 +198,15 @@ pub(super) fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
         let span = last - first + 1;
         let m = pairs.len() as f32;
         let score = 2.0 * m / (q.len() + span) as f32;
-        if best.as_ref().is_none_or(|b| score > b.score) {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let better = |b: &Fuzzy| match score.partial_cmp(&b.score) {
+            Some(Greater) => true,
+            Some(Equal) => {
+                stable_order(corpus, src as usize, b.source).then(first.cmp(&b.first)) == Less
+            }
+            _ => false,
+        };
+        if best.as_ref().is_none_or(better) {
             best = Some(Fuzzy {
                 source: src as usize,
                 first,
