@@ -1,9 +1,12 @@
 //! Reading sources from disk: the only I/O on the corpus side. Files that
-//! cannot be sources (binary, not UTF-8, hidden) are skipped with a reason,
-//! never fatal; a missing corpus folder is an error naming the path.
+//! cannot be sources (binary, not UTF-8, special files) and folders that
+//! cannot be read are skipped with a reason, never fatal; hidden ones are
+//! passed over. A corpus folder missing is a warning naming it, or, when
+//! none of them is there, an error.
 
 use crate::engine::corpus::Corpus;
 use crate::engine::source::Source;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// Sources larger than this are skipped: they are not articles.
@@ -18,6 +21,8 @@ pub struct Skipped {
 #[derive(Debug)]
 pub enum LoadError {
     MissingFolder(PathBuf),
+    /// Several corpus folders, none of them there.
+    MissingFolders(Vec<PathBuf>),
     NotAFolder(PathBuf),
     Io(PathBuf, std::io::Error),
 }
@@ -26,6 +31,10 @@ impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::MissingFolder(p) => write!(f, "corpus folder not found: {}", p.display()),
+            LoadError::MissingFolders(ps) => {
+                let names: Vec<String> = ps.iter().map(|p| p.display().to_string()).collect();
+                write!(f, "corpus folders not found: {}", names.join(", "))
+            }
             LoadError::NotAFolder(p) => write!(f, "corpus path is not a folder: {}", p.display()),
             LoadError::Io(p, e) => write!(f, "cannot read {}: {e}", p.display()),
         }
@@ -62,66 +71,379 @@ pub fn list_sources_stamped(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, Option<Sta
 }
 
 /// `list_sources_stamped` if `stamped`, else the same list with no stamps.
+/// What was passed over is logged (see `walk_folders`).
 pub fn listing(
     dirs: &[PathBuf],
     stamped: bool,
 ) -> Result<Vec<(PathBuf, Option<Stamp>)>, LoadError> {
-    let mut out = Vec::new();
-    for d in dirs {
-        if !d.exists() {
-            return Err(LoadError::MissingFolder(d.clone()));
-        }
-        if !d.is_dir() {
-            return Err(LoadError::NotAFolder(d.clone()));
-        }
-        walk(d, stamped, &mut out)?;
-    }
-    // One folder's walk comes out sorted; folders that overlap or come in
-    // another order are merged here.
-    if dirs.len() > 1 {
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.dedup_by(|a, b| a.0 == b.0);
-    }
-    Ok(out)
+    let found = walk_folders(dirs, stamped)?;
+    found.log();
+    Ok(found.files)
 }
 
-fn walk(
-    dir: &Path,
-    stamped: bool,
-    out: &mut Vec<(PathBuf, Option<Stamp>)>,
-) -> Result<(), LoadError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
-    // In name order: paths compare part by part, so visiting each folder's
-    // entries in name order lists a whole tree in path order, without
-    // comparing whole paths (most of a listing's time at 100,000 files).
-    let mut entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
-    entries.sort_by_cached_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let path = entry.path();
-        let hidden = entry
-            .file_name()
-            .to_str()
-            .is_none_or(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+/// What a walk of the corpus folders found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The source files, each once, in path order, stamped if asked.
+    pub files: Vec<(PathBuf, Option<Stamp>)>,
+    /// Folders, links and files passed over, each with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Corpus folders that are not there; the others were walked.
+    pub missing: Vec<PathBuf>,
+}
+
+impl Listing {
+    /// Logs each folder missing and each thing passed over.
+    pub fn log(&self) {
+        for d in &self.missing {
+            tracing::warn!("{}", LoadError::MissingFolder(d.clone()));
         }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            walk(&path, stamped, out)?;
-        } else if is_source_file(&path) {
-            // A link is stamped by what it points to, as `Stamp::read` does.
-            let stamp = stamped
-                .then(|| match kind.is_symlink() {
-                    true => Stamp::read(&path),
-                    false => entry.metadata().ok().map(|m| Stamp::of(&m)),
-                })
-                .flatten();
-            out.push((path, stamp));
+        for s in &self.skipped {
+            tracing::warn!("skipping {}: {}", s.path.display(), s.reason);
         }
     }
-    Ok(())
+}
+
+/// Walks the corpus folders. Links are followed, out of the corpus too,
+/// but each real folder is walked once and each real file listed once: a
+/// folder inside the corpus keeps its own path (links to folders are
+/// followed after the folders they are in), and a link back to a folder it
+/// is in (a loop) is skipped. Special files (pipes, sockets, devices) and
+/// folders that cannot be read are skipped without being opened. Folders
+/// missing are named in `missing` unless all are: that is an error, as is
+/// a corpus path that is not a folder.
+pub fn walk_folders(dirs: &[PathBuf], stamped: bool) -> Result<Listing, LoadError> {
+    let (present, missing) = present_folders(dirs)?;
+    let mut walk = Walk {
+        stamped,
+        ..Walk::default()
+    };
+    for d in present {
+        walk.root(d)?;
+    }
+    walk.follow_links();
+    let mut found = walk.finish(dirs.len() > 1);
+    found.missing = missing;
+    Ok(found)
+}
+
+/// The corpus folders that are there, and those that are not; an error if
+/// none is, or if one is not a folder.
+fn present_folders(dirs: &[PathBuf]) -> Result<(Vec<&PathBuf>, Vec<PathBuf>), LoadError> {
+    let mut present = Vec::new();
+    let mut missing = Vec::new();
+    for d in dirs {
+        match std::fs::metadata(d) {
+            Ok(m) if m.is_dir() => present.push(d),
+            Ok(_) => return Err(LoadError::NotAFolder(d.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(d.clone()),
+            Err(e) => return Err(LoadError::Io(d.clone(), e)),
+        }
+    }
+    if present.is_empty() && !missing.is_empty() {
+        return Err(match missing.len() {
+            1 => LoadError::MissingFolder(missing.remove(0)),
+            _ => LoadError::MissingFolders(missing),
+        });
+    }
+    Ok((present, missing))
+}
+
+/// The corpus folders that a load cannot read whole: missing, not a
+/// folder, or not readable.
+pub fn absent_folders(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    dirs.iter()
+        .filter(|d| std::fs::read_dir(d).is_err())
+        .cloned()
+        .collect()
+}
+
+/// One walk over the corpus folders.
+#[derive(Default)]
+struct Walk {
+    stamped: bool,
+    /// The real (canonical) path of each folder walked, with the path it
+    /// was walked by.
+    walked: HashMap<PathBuf, PathBuf>,
+    /// Links to folders, followed once the folders they are in are walked.
+    links: VecDeque<FolderLink>,
+    /// A link to a folder was followed: the files are then sorted.
+    followed: bool,
+    files: Vec<(PathBuf, Option<Stamp>)>,
+    /// Files listed through a link to a file, with their real path.
+    linked: Vec<(PathBuf, PathBuf)>,
+    skipped: Vec<Skipped>,
+}
+
+/// A link to a folder, with the real paths of the corpus folder and the
+/// linked folders it was reached through.
+struct FolderLink {
+    path: PathBuf,
+    real: PathBuf,
+    trail: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn root(&mut self, dir: &Path) -> Result<(), LoadError> {
+        let real = std::fs::canonicalize(dir).map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
+        if self.walked.contains_key(&real) {
+            // Listed twice, or inside a corpus folder already walked.
+            return Ok(());
+        }
+        self.walked.insert(real.clone(), dir.to_path_buf());
+        let trail = vec![real.clone()];
+        self.folder(dir, &real, &trail)
+            .map_err(|e| LoadError::Io(dir.to_path_buf(), e))
+    }
+
+    /// Lists one folder (`real` is its real path) and, below it, the
+    /// folders in it.
+    fn folder(&mut self, dir: &Path, real: &Path, trail: &[PathBuf]) -> std::io::Result<()> {
+        // In name order: paths compare part by part, so visiting each
+        // folder's entries in name order lists a whole tree in path order,
+        // without comparing whole paths (most of a listing's time at
+        // 100,000 files).
+        let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.flatten().collect();
+        entries.sort_by_cached_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            self.entry(&entry, real, trail);
+        }
+        Ok(())
+    }
+
+    fn entry(&mut self, entry: &std::fs::DirEntry, real_dir: &Path, trail: &[PathBuf]) {
+        let name = entry.file_name();
+        if name.to_str().is_none_or(|n| n.starts_with('.')) {
+            return;
+        }
+        let Ok(kind) = entry.file_type() else {
+            return;
+        };
+        let path = entry.path();
+        if kind.is_symlink() {
+            self.link(path, real_dir, trail);
+        } else if kind.is_dir() {
+            self.subfolder(path, real_dir.join(&name), trail);
+        } else if is_source_file(&path) && !kind.is_file() {
+            self.skip(path, special_file(kind));
+        } else if is_source_file(&path) {
+            let stamp = self
+                .stamped
+                .then(|| entry.metadata().ok().map(|m| Stamp::of(&m)));
+            self.files.push((path, stamp.flatten()));
+        }
+    }
+
+    fn subfolder(&mut self, path: PathBuf, real: PathBuf, trail: &[PathBuf]) {
+        if self.walked.contains_key(&real) {
+            // A corpus folder listed on its own as well.
+            return;
+        }
+        self.walked.insert(real.clone(), path.clone());
+        if let Err(e) = self.folder(&path, &real, trail) {
+            self.skip(path, format!("cannot read this folder: {e}"));
+        }
+    }
+
+    /// A link is followed, to a folder or a file; a link to a special file
+    /// or to nothing is skipped (when it is named as a source).
+    fn link(&mut self, path: PathBuf, real_dir: &Path, trail: &[PathBuf]) {
+        let target = std::fs::metadata(&path).and_then(|m| Ok((m, std::fs::canonicalize(&path)?)));
+        match target {
+            Ok((meta, real)) if meta.is_dir() => self.folder_link(path, real, real_dir, trail),
+            _ if !is_source_file(&path) => {}
+            Err(e) => self.skip(path, format!("cannot read: {e}")),
+            Ok((meta, _)) if !meta.is_file() => self.skip(path, special_file(meta.file_type())),
+            Ok((meta, real)) => {
+                let stamp = self.stamped.then(|| Stamp::of(&meta));
+                self.linked.push((path.clone(), real));
+                self.files.push((path, stamp));
+            }
+        }
+    }
+
+    fn folder_link(&mut self, path: PathBuf, real: PathBuf, real_dir: &Path, trail: &[PathBuf]) {
+        if real_dir.starts_with(&real) || trail.iter().any(|t| t.starts_with(&real)) {
+            let reason = format!("a link back to {}, a folder it is in", real.display());
+            self.skip(path, reason);
+            return;
+        }
+        let mut trail = trail.to_vec();
+        trail.push(real.clone());
+        self.links.push_back(FolderLink { path, real, trail });
+    }
+
+    fn follow_links(&mut self) {
+        while let Some(link) = self.links.pop_front() {
+            if let Some(walked) = self.walked.get(&link.real) {
+                tracing::debug!(
+                    "not walking {}: its folder is walked as {}",
+                    link.path.display(),
+                    walked.display()
+                );
+                continue;
+            }
+            self.followed = true;
+            self.subfolder(link.path, link.real, &link.trail);
+        }
+    }
+
+    fn skip(&mut self, path: PathBuf, reason: String) {
+        self.skipped.push(Skipped { path, reason });
+    }
+
+    fn finish(mut self, several_folders: bool) -> Listing {
+        // One folder's walk comes out sorted; folders that follow links or
+        // come in another order are merged here.
+        if several_folders || self.followed {
+            self.files.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        self.drop_files_linked_twice();
+        Listing {
+            files: self.files,
+            skipped: self.skipped,
+            missing: Vec::new(),
+        }
+    }
+
+    /// A file reached through a link and also by its own path, or through
+    /// two links, is listed once: by its own path, else by the first link.
+    fn drop_files_linked_twice(&mut self) {
+        if self.linked.is_empty() {
+            return;
+        }
+        self.linked.sort();
+        let links: HashSet<&Path> = self.linked.iter().map(|(p, _)| p.as_path()).collect();
+        let listed = |p: &Path| {
+            !links.contains(p)
+                && self
+                    .files
+                    .binary_search_by(|f| f.0.as_path().cmp(p))
+                    .is_ok()
+        };
+        let mut taken: HashSet<&Path> = HashSet::new();
+        let mut twice: HashSet<PathBuf> = HashSet::new();
+        for (path, real) in &self.linked {
+            let own = real
+                .parent()
+                .and_then(|d| self.walked.get(d))
+                .zip(real.file_name())
+                .map(|(d, name)| d.join(name));
+            if own.is_some_and(|p| listed(&p)) || !taken.insert(real) {
+                twice.insert(path.clone());
+            }
+        }
+        self.files.retain(|(p, _)| !twice.contains(p));
+    }
+}
+
+/// Why a special file is not read.
+fn special_file(kind: std::fs::FileType) -> String {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            "a named pipe"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "not a file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    };
+    format!("not a regular file ({what})")
+}
+
+/// `path` with `.` and `..` resolved by its text alone, as a path a client
+/// sends must be: `..` never climbs out of a folder through a link.
+pub fn plain_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // Above the root is the root.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Is `path` (its plain form) inside one of the corpus folders?
+pub fn is_inside(path: &Path, dirs: &[PathBuf]) -> bool {
+    let plain = plain_path(path);
+    dirs.iter().any(|d| plain.starts_with(plain_path(d)))
+}
+
+/// Names paths from outside (a client, the watcher) as the corpus knows
+/// them: by the corpus folders, each with its real path.
+pub struct CorpusNames {
+    dirs: Vec<(PathBuf, Option<PathBuf>)>,
+}
+
+impl CorpusNames {
+    pub fn new(dirs: &[PathBuf]) -> CorpusNames {
+        let real = |d: &PathBuf| std::fs::canonicalize(d).ok();
+        CorpusNames {
+            dirs: dirs.iter().map(|d| (d.clone(), real(d))).collect(),
+        }
+    }
+
+    /// The path the corpus knows a file by: its plain form (`plain_path`);
+    /// then, when its folder exists and really lies in a corpus folder,
+    /// its real path below that folder, under the folder's own name, as
+    /// the walk names it. `None` for a path outside every corpus folder.
+    pub fn name_of(&self, path: &Path) -> Option<PathBuf> {
+        let plain = plain_path(path);
+        let (folder, name) = (plain.parent()?, plain.file_name()?);
+        if let Ok(real) = std::fs::canonicalize(folder) {
+            for (d, real_dir) in &self.dirs {
+                let below = real_dir.as_ref().and_then(|r| real.strip_prefix(r).ok());
+                if let Some(below) = below {
+                    return Some(d.join(below).join(name));
+                }
+            }
+        }
+        // Not really inside (a link out of the corpus, or gone): by its
+        // text, unless a link on the way is a loop, which the walk skips.
+        self.dirs.iter().find_map(|(d, _)| {
+            let below = folder.strip_prefix(plain_path(d)).ok()?;
+            (!passes_a_loop(d, below)).then(|| d.join(below).join(name))
+        })
+    }
+}
+
+/// Does the way from `dir` down through `below` pass a link back to a
+/// folder it is in (one that holds a folder on the way)?
+fn passes_a_loop(dir: &Path, below: &Path) -> bool {
+    let mut at = dir.to_path_buf();
+    let mut reals: Vec<PathBuf> = Vec::new();
+    let parts = std::iter::once(None).chain(below.components().map(Some));
+    for part in parts {
+        at.extend(part);
+        let Ok(real) = std::fs::canonicalize(&at) else {
+            return false;
+        };
+        if reals.iter().any(|r| r.starts_with(&real)) {
+            return true;
+        }
+        reals.push(real);
+    }
+    false
 }
 
 /// What identifies one version of a file on disk without reading it: its
@@ -183,8 +505,11 @@ pub fn read_stamped(path: &Path) -> Result<(String, Stamp), String> {
 fn read_stamped_within(path: &Path, limit: u64) -> Result<(String, Stamp), String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
-    let file = std::fs::File::open(path).map_err(cannot)?;
+    let file = open_without_waiting(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(special_file(meta.file_type()));
+    }
     if meta.len() > limit {
         return Err(format!(
             "too large ({} bytes; the limit is {limit})",
@@ -223,6 +548,20 @@ fn read_stamped_within(path: &Path, limit: u64) -> Result<(String, Stamp), Strin
     text_of(bytes).map(|t| (t, Stamp::of(&meta)))
 }
 
+/// Opens a file for reading without waiting: a named pipe put where a
+/// source was opens at once (and is then refused), rather than blocking
+/// until something writes to it.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// Accepts UTF-8 text; refuses binary data and other encodings.
 pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
     // `contains` on bytes is a vectorised search; an iterator is not.
@@ -238,16 +577,22 @@ pub fn text_of(bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// Reads and parses every source under `dirs`. Parsing runs on all cores.
+/// What was skipped comes back: the walk's skips first, then the files
+/// that could not be read or parsed.
 pub fn load_corpus(dirs: &[PathBuf]) -> Result<(Corpus, Vec<Skipped>), LoadError> {
-    let files = list_sources(dirs)?;
-    let (sources, skipped) = parse_files(&files, |_| {});
+    let found = walk_folders(dirs, false)?;
+    found.log();
+    let files: Vec<PathBuf> = found.files.into_iter().map(|(p, _)| p).collect();
+    let (sources, unread) = parse_files(&files, |_| {});
     let mut corpus = Corpus::new();
     for (s, _) in sources {
         corpus.insert(s);
     }
-    for s in &skipped {
+    for s in &unread {
         tracing::warn!("skipping source {}: {}", s.path.display(), s.reason);
     }
+    let mut skipped = found.skipped;
+    skipped.extend(unread);
     Ok((corpus, skipped))
 }
 

@@ -583,14 +583,22 @@ fn sources_are_listed_and_kept_when_the_index_cannot_be_written() {
     let seven = c.key_of_path(&sources.join("0007.txt")).unwrap();
     assert_eq!(c.get(seven).unwrap().figures[0].value, 17.0);
     assert!(c.take_damaged().is_empty());
-    // The temporary file is gone.
+    // The temporary file is gone; the index's lock stays.
     let mut left: Vec<_> = std::fs::read_dir(index.parent().unwrap())
         .unwrap()
         .flatten()
-        .map(|e| e.file_name())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     left.sort();
-    assert_eq!(left, [".gitignore".as_ref(), index.file_name().unwrap()]);
+    let name = index.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        left,
+        [
+            ".gitignore".to_string(),
+            name.clone(),
+            format!("{name}.lock")
+        ]
+    );
 }
 
 /// A shelf that, once `path` is in, replaces it with an editor's buffer

@@ -43,6 +43,8 @@ pub const MAX_DRAFT_BYTES: usize = 2 * 1024 * 1024;
 pub const KEEP_DECODED: usize = 2048;
 /// Sources read by any of the last this many checks are kept decoded.
 pub const RECENT_CHECKS: u32 = 32;
+/// How often corpus folders a load could not read are looked for.
+const ABSENT_FOLDER_POLL: Duration = Duration::from_secs(1);
 /// How long to wait for the client to answer a request of ours.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -98,6 +100,24 @@ pub fn uri_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
+/// The message shown when some corpus folders are missing (the others
+/// loaded).
+fn missing_notice(absent: &[PathBuf]) -> Option<(MessageType, String)> {
+    if absent.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = absent.iter().map(|p| p.display().to_string()).collect();
+    let (folder, it_is) = match names.len() {
+        1 => ("folder", "it is"),
+        _ => ("folders", "they are"),
+    };
+    let text = format!(
+        "factcheck: corpus {folder} not found: {}; \"no source\" findings are held back until {it_is} there",
+        names.join(", ")
+    );
+    Some((MessageType::WARNING, text))
+}
+
 fn is_markdown(doc: &Document, path: Option<&Path>) -> bool {
     doc.language == "markdown"
         || path
@@ -140,17 +160,20 @@ impl State {
         if let Some(ws) = all.iter().find(|w| w.root == root) {
             return (ws.clone(), false);
         }
-        let settings = match &config {
+        let (settings, config_error) = match &config {
             Some(f) => match crate::config::Project::load(f) {
-                Ok(p) => p.settings,
+                Ok(p) => (p.settings, None),
                 Err(e) => {
-                    tracing::error!("{e}; using defaults");
-                    Settings::default()
+                    // Shown to the user when the workspace is first indexed.
+                    let error = format!("{e}; using the default settings");
+                    tracing::error!("{error}");
+                    (Settings::default(), Some(format!("factcheck: {error}")))
                 }
             },
-            None => Settings::default(),
+            None => (Settings::default(), None),
         };
         let ws = Arc::new(Workspace::new(root, config, settings));
+        *lock(&ws.config_error) = config_error;
         all.push(ws.clone());
         (ws, true)
     }
@@ -342,11 +365,18 @@ impl State {
         let client = client.clone();
         let running = ws.start_load();
         tokio::spawn(async move {
+            let config_error = lock(&ws.config_error).take();
+            if let Some(e) = config_error {
+                client.show_message(MessageType::ERROR, e).await;
+            }
             let dirs = ws.corpus_dirs(&read(&state.client_settings));
             // Watch before listing: a file that changes from here on is
             // queued (see `changed_while_loading`), not missed.
             *write(&ws.dirs) = dirs.clone();
             state.watch_dirs();
+            // A folder absent before the load may have been absent while
+            // it was listed, even if it is there after.
+            let absent_before = load::absent_folders(&dirs);
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
             let d2 = dirs.clone();
             let index_path = crate::cache::index_path(&ws.root, &dirs);
@@ -430,7 +460,15 @@ impl State {
                 }
             };
             let (result, ()) = tokio::join!(job, reporter);
-            let message = match result {
+            // Folders not read hold "no source" verdicts back (see
+            // `is_indexed`) until they are (see `watch_absent_folders`).
+            let absent_after = load::absent_folders(&dirs);
+            let mut absent: Vec<PathBuf> = dirs
+                .iter()
+                .filter(|d| absent_before.contains(d) || absent_after.contains(d))
+                .cloned()
+                .collect();
+            let (message, notice) = match result {
                 Ok(Ok(loaded)) => {
                     let n = read(&ws.corpus).len();
                     *lock(&ws.index_file) = loaded.index;
@@ -443,21 +481,24 @@ impl State {
                         loaded.parsed,
                         loaded.skipped.len()
                     );
-                    format!("{n} sources")
+                    (format!("{n} sources"), missing_notice(&absent))
                 }
                 Ok(Err(e)) => {
                     tracing::error!("{e}");
-                    ws.indexed.store(true, Ordering::SeqCst);
-                    client
-                        .show_message(MessageType::ERROR, format!("factcheck: {e}"))
-                        .await;
-                    e.to_string()
+                    ws.indexed.store(false, Ordering::SeqCst);
+                    if absent.is_empty() {
+                        // Mended since the load failed: load again.
+                        absent.clone_from(&dirs);
+                    }
+                    let notice = (MessageType::ERROR, format!("factcheck: {e}"));
+                    (e.to_string(), Some(notice))
                 }
                 Err(e) => {
                     tracing::error!("indexing failed: {e}");
-                    format!("indexing failed: {e}")
+                    (format!("indexing failed: {e}"), None)
                 }
             };
+            *ws.absent() = absent;
             send(
                 client.clone(),
                 token,
@@ -470,6 +511,11 @@ impl State {
             // Analyses made during the load held "no source" verdicts back
             // (`is_indexed`): none is reused now.
             let changed = running.end();
+            // Shown once the load is counted out: a draft checked after the
+            // user sees it sees the corpus as the message says.
+            if let Some((kind, text)) = notice {
+                client.show_message(kind, text).await;
+            }
             if !changed.is_empty() {
                 state.on_paths_changed(&client, changed);
             }
@@ -502,16 +548,19 @@ impl State {
     }
 
     /// Files changed on disk: re-index only those, reload configs, re-check.
+    /// A path is taken by its corpus name (`load::CorpusNames`): `..` is
+    /// resolved first, and paths outside the corpus folders are ignored.
     fn on_paths_changed(self: &Arc<State>, client: &Client, paths: Vec<PathBuf>) {
         let workspaces: Vec<Arc<Workspace>> = lock(&self.workspaces).clone();
         let open: HashSet<PathBuf> = lock(&self.docs).keys().filter_map(uri_path).collect();
+        let mut taken = vec![false; paths.len()];
         for ws in workspaces {
             let mut changed: Vec<PathBuf> = Vec::new();
             let mut reindex = false;
-            for path in &paths {
-                let is_config = path.file_name().is_some_and(|n| n == CONFIG_FILE)
-                    && path.parent() == Some(ws.root.as_path());
-                if is_config {
+            let names = ws.corpus_names();
+            for (path, taken) in paths.iter().zip(taken.iter_mut()) {
+                if ws.is_config(path) {
+                    *taken = true;
                     if let Err(e) = ws.reload_config() {
                         tracing::error!("{e}");
                         let client = client.clone();
@@ -524,21 +573,21 @@ impl State {
                     reindex = true;
                     continue;
                 }
+                let name = names.name_of(path).filter(|n| load::is_source_file(n));
+                let Some(name) = name else {
+                    continue;
+                };
+                *taken = true;
                 {
                     let mut loading = ws.loading();
                     if loading.0 > 0 {
-                        if load::is_source_file(path) {
-                            loading.1.push(path.clone());
-                        }
+                        loading.1.push(name);
                         continue;
                     }
                 }
-                let in_corpus = read(&ws.dirs).iter().any(|d| path.starts_with(d))
-                    && load::is_source_file(path);
-                if !in_corpus || open.contains(path) {
-                    continue;
+                if !open.contains(&name) {
+                    changed.push(name);
                 }
-                changed.push(path.clone());
             }
             if reindex {
                 self.index(client, ws.clone());
@@ -546,6 +595,32 @@ impl State {
                 self.reindex_files(client, ws, changed);
             }
         }
+        for (path, _) in paths.iter().zip(&taken).filter(|(_, taken)| !**taken) {
+            tracing::debug!(
+                "ignoring a change to {}: not a source in a corpus folder",
+                path.display()
+            );
+        }
+    }
+
+    /// Loads a workspace again once a corpus folder its last load could
+    /// not read is there: a folder made after start-up is not watched (and
+    /// Neovim, say, watches no files for the server).
+    fn watch_absent_folders(self: &Arc<State>, client: &Client) {
+        let state = self.clone();
+        let client = client.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(ABSENT_FOLDER_POLL);
+            loop {
+                tick.tick().await;
+                let workspaces: Vec<Arc<Workspace>> = lock(&state.workspaces).clone();
+                for ws in workspaces {
+                    if ws.absent_folder_appeared() && ws.loading().0 == 0 {
+                        state.index(&client, ws);
+                    }
+                }
+            }
+        });
     }
 
     /// Re-indexes changed source files: reading and parsing happen off the
@@ -561,7 +636,12 @@ impl State {
                 let mut changed = Vec::new();
                 let mut removed = Vec::new();
                 for path in paths {
-                    let source = if path.exists() {
+                    let kind = std::fs::metadata(&path).map(|m| m.file_type());
+                    if kind.as_ref().is_ok_and(|k| !k.is_file()) {
+                        // A folder, a pipe, a device: not opened.
+                        tracing::warn!("skipping source {}: not a regular file", path.display());
+                    }
+                    let source = if kind.is_ok_and(|k| k.is_file()) {
                         match load::read_stamped(&path) {
                             Ok((text, stamp)) => {
                                 changed.push((path.clone(), stamp));
@@ -827,6 +907,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        self.state.watch_absent_folders(&self.client);
         let folders = read(&self.state.folders).clone();
         for f in folders {
             let (ws, created) = self.state.workspace_for(&f.join(CONFIG_FILE));

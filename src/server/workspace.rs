@@ -29,6 +29,12 @@ pub struct Workspace {
     /// changed meanwhile, re-indexed once the last ends (a load may have
     /// read them before the change, and it replaces the corpus as it starts).
     pub changed_while_loading: Mutex<(usize, Vec<PathBuf>)>,
+    /// The corpus folders the last load could not read (missing, not a
+    /// folder, unreadable): until they load, "no source" is not known.
+    pub absent: Mutex<Vec<PathBuf>>,
+    /// The error in factcheck.toml found when the workspace was made, to
+    /// show the user once.
+    pub config_error: Mutex<Option<String>>,
 }
 
 /// Reads a lock even if a panicking thread poisoned it: the data is still
@@ -53,6 +59,8 @@ impl Workspace {
             index_file: Mutex::new(None),
             generation: AtomicU64::new(0),
             changed_while_loading: Mutex::new((0, Vec::new())),
+            absent: Mutex::new(Vec::new()),
+            config_error: Mutex::new(None),
         }
     }
 
@@ -85,9 +93,36 @@ impl Workspace {
         Ok(())
     }
 
-    /// Is `path` a source of this workspace (inside one of its corpus folders)?
+    /// Is `path` a source of this workspace (inside one of its corpus
+    /// folders, with `..` resolved first)?
     pub fn is_source(&self, path: &Path) -> bool {
-        load::is_source_file(path) && read(&self.dirs).iter().any(|d| path.starts_with(d))
+        load::is_source_file(path) && load::is_inside(path, &read(&self.dirs))
+    }
+
+    /// Names changed files as the corpus knows them (see
+    /// `load::CorpusNames`).
+    pub fn corpus_names(&self) -> load::CorpusNames {
+        load::CorpusNames::new(&read(&self.dirs))
+    }
+
+    /// Is `path` this workspace's factcheck.toml (with `..` resolved)?
+    pub fn is_config(&self, path: &Path) -> bool {
+        let plain = load::plain_path(path);
+        plain
+            .file_name()
+            .is_some_and(|n| n == crate::config::CONFIG_FILE)
+            && plain.parent() == Some(self.root.as_path())
+    }
+
+    /// The corpus folders the last load could not read.
+    pub fn absent(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.absent.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Some corpus folder the last load could not read now can be.
+    pub fn absent_folder_appeared(&self) -> bool {
+        let absent = self.absent().clone();
+        !absent.is_empty() && load::absent_folders(&absent).len() < absent.len()
     }
 
     /// Changes the corpus and records that it changed.
@@ -102,10 +137,12 @@ impl Workspace {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// Loaded once, and no load of the whole corpus running: a load
-    /// replaces the corpus as it starts and fills it as it goes.
+    /// Loaded once, whole (no corpus folder absent), and no load of the
+    /// whole corpus running: a load replaces the corpus as it starts and
+    /// fills it as it goes.
     pub fn is_indexed(&self) -> bool {
-        self.indexed.load(Ordering::SeqCst) && self.loading().0 == 0
+        let whole = self.absent().is_empty();
+        whole && self.indexed.load(Ordering::SeqCst) && self.loading().0 == 0
     }
 
     /// The count of loads running and the files changed meanwhile. A

@@ -109,6 +109,18 @@ impl Lsp {
             )
             .await;
         });
+        Self::connect(client_io, capabilities, init_options, folders, answer).await
+    }
+
+    /// Talks to a server at the other end of `client_io`: sends
+    /// `initialize` + `initialized`.
+    pub async fn connect(
+        client_io: tokio::io::DuplexStream,
+        capabilities: Value,
+        init_options: Value,
+        folders: &[&std::path::Path],
+        answer: bool,
+    ) -> (Lsp, Value) {
         let (cr, cw) = tokio::io::split(client_io);
         let writer = std::sync::Arc::new(Mutex::new(cw));
         let (tx, rx) = mpsc::unbounded_channel();

@@ -2,6 +2,7 @@
 //! `line:col-line:col severity[code] message` (0-based, UTF-16, as LSP).
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod lsp;
 
 use factcheck_ls::config::Settings;
