@@ -1,11 +1,14 @@
 //! Criterion benches for the engine: one check of a 2,000-word draft against
 //! the seed corpus (target: ≤ 2 ms, index build excluded), and index build
-//! throughput in MB/s.
+//! throughput in MB/s, and work per byte on inputs once quadratic.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use factcheck_ls::engine::check::analyze;
 use factcheck_ls::engine::corpus::Corpus;
 use factcheck_ls::engine::source::Source;
 use std::path::{Path, PathBuf};
+
+#[path = "inputs/adversarial.rs"]
+mod adversarial;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -123,5 +126,32 @@ fn bench_keystroke(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_check, bench_index, bench_keystroke);
+/// Work per byte on inputs that were once quadratic: each parsed as a
+/// source and checked as a draft, at two sizes. Bounded work shows as the
+/// same MB/s at both.
+fn bench_bounded_work(c: &mut Criterion) {
+    let mut g = c.benchmark_group("bounded_work");
+    g.sample_size(10);
+    let empty = Corpus::new();
+    for bytes in [100_000, 400_000] {
+        for (name, text) in adversarial::inputs(bytes) {
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_with_input(BenchmarkId::new(name, bytes), &text, |b, t| {
+                b.iter(|| {
+                    let s = Source::parse(Path::new("/s/input.txt"), t.clone());
+                    (s.figures.len(), analyze(t, &empty).findings.len())
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_check,
+    bench_index,
+    bench_keystroke,
+    bench_bounded_work
+);
 criterion_main!(benches);

@@ -535,3 +535,50 @@ fn a_damaged_saved_source_is_repaired_before_any_draft_is_answered() {
         });
     }
 }
+
+// ---- work bounded by input size
+
+#[path = "../benches/inputs/adversarial.rs"]
+mod adversarial;
+
+/// Each input once quadratic, at 400 KB (brackets: 1.6 MB), is read as a
+/// source and checked as a draft; a hang detector, not a speed target
+/// (`cargo bench --bench check -- bounded_work` measures MB/s).
+#[test]
+fn inputs_once_quadratic_finish() {
+    use factcheck_ls::engine::{check::analyze, corpus::Corpus, source::Source};
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let empty = Corpus::new();
+        for (name, text) in adversarial::inputs(400_000)
+            .into_iter()
+            .chain([("open_brackets", "[".repeat(1_600_000))])
+        {
+            let s = Source::parse(Path::new("/s/input.txt"), text.clone());
+            let a = analyze(&text, &empty);
+            tx.send((name, s.figures.len(), a.figures.len())).unwrap();
+        }
+    });
+    let mut done = Vec::new();
+    while done.len() < adversarial::inputs(10).len() + 1 {
+        let got = rx
+            .recv_timeout(Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("hung after {done:?}"));
+        assert_eq!(got.1, got.2, "{}: a source and a draft read alike", got.0);
+        done.push(got.0);
+    }
+}
+
+#[test]
+fn no_sentence_is_longer_than_the_bound() {
+    use factcheck_ls::engine::text::{sentences, LineBreaks, MAX_SENTENCE_BYTES};
+    for (name, text) in adversarial::inputs(50_000) {
+        let block = 0..text.len();
+        let all = sentences(&text, std::slice::from_ref(&block), LineBreaks::Soft);
+        assert!(all.iter().all(|r| r.len() <= MAX_SENTENCE_BYTES), "{name}");
+        // Nothing but spaces is lost between the pieces.
+        let visible = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let kept: String = all.iter().map(|r| visible(&text[r.clone()])).collect();
+        assert!(kept == visible(&text), "{name}");
+    }
+}

@@ -177,16 +177,26 @@ fn pandoc_citations(masked: &mut String, out: &mut Vec<CitationMarker>) {
     let mut groups = Vec::new();
     let mut i = 0;
     // Each `[` is found with memchr: a byte at a time, this loop was a
-    // fifth of reading a source's Markdown.
+    // fifth of reading a source's Markdown. The `]` or line break that
+    // closes a `[` closes every `[` before it too, so it is looked for once
+    // per run of them (a run of brackets without one was quadratic).
+    // The last `@` before that close is found once too.
+    let mut close: Option<(usize, Option<usize>)> = None;
     while let Some(open) = memchr::memchr(b'[', &bytes[i..]) {
         i += open;
-        if let Some(close) = memchr::memchr2(b']', b'\n', &bytes[i..]) {
-            let end = i + close;
-            if bytes[end] == b']' && masked[i..end].contains('@') {
-                groups.push(i..end + 1);
-                i = end + 1;
-                continue;
-            }
+        if close.is_none_or(|(c, _)| c < i) {
+            close = memchr::memchr2(b']', b'\n', &bytes[i..]).map(|c| {
+                let at = memchr::memrchr(b'@', &bytes[i..i + c]).map(|a| i + a);
+                (i + c, at)
+            });
+        }
+        let Some((end, at)) = close else {
+            break;
+        };
+        if bytes[end] == b']' && at.is_some_and(|a| a > i) {
+            groups.push(i..end + 1);
+            i = end + 1;
+            continue;
         }
         i += 1;
     }

@@ -692,13 +692,44 @@ pub fn sentences(text: &str, blocks: &[Range<usize>], breaks: LineBreaks) -> Vec
     out
 }
 
-fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+/// A sentence longer than this is cut at spaces into pieces no longer. No
+/// prose sentence comes near it; a table of numbers or a run of quote
+/// marks with no full stop does, and the readers of a sentence (figures,
+/// speakers) look across all of it, so the cut bounds their work per byte.
+pub const MAX_SENTENCE_BYTES: usize = 2_000;
+
+/// `r` without the spaces at its ends, if anything is left.
+fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
-    if lead + trail < s.len() {
-        out.push(r.start + lead..r.end - trail);
+    (lead + trail < s.len()).then(|| r.start + lead..r.end - trail)
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    if let Some(r) = trimmed(text, r) {
+        push_bounded(text, r, out);
     }
+}
+
+/// Pushes `r`, cut into pieces of at most `MAX_SENTENCE_BYTES`, each ended
+/// at the last space before the limit (or at a character boundary, in a
+/// piece with no space).
+fn push_bounded(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let mut start = r.start;
+    while r.end - start > MAX_SENTENCE_BYTES {
+        let mut limit = start + MAX_SENTENCE_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = text[start..limit]
+            .rfind(char::is_whitespace)
+            .filter(|&k| k > 0)
+            .map_or(limit, |k| start + k);
+        out.extend(trimmed(text, start..cut));
+        start = cut;
+    }
+    out.extend(trimmed(text, start..r.end));
 }
 
 fn split_block(text: &str, block: Range<usize>, breaks: LineBreaks, out: &mut Vec<Range<usize>>) {

@@ -62,51 +62,65 @@ pub(super) fn scan_block(text: &str, block: Range<usize>) -> Vec<Found> {
             closed: false,
         });
     }
-    // Single quotes, only where they clearly quote: an opening mark after a
-    // space, a closing mark before a space or punctuation, and at least two
-    // words inside (headline style: 'working as one team').
-    let doubles: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
-    let inside_double = |b: usize| doubles.iter().any(|r| r.contains(&(block.start + b)));
+    single_quotes(s, block.start, &marks, &mut out);
+    out.sort_by_key(|f| f.span.start);
+    out
+}
+
+/// Single quotes, only where they clearly quote: an opening mark after a
+/// space, a closing mark before a space or punctuation, on the same line,
+/// and at least two words inside (headline style: 'working as one team').
+/// Whether a mark can close is a property of the mark alone, so the
+/// closers are listed once and each opening mark takes the first after it
+/// (a search per opening mark was quadratic in a run of apostrophes).
+fn single_quotes(s: &str, base: usize, marks: &[(usize, char)], out: &mut Vec<Found>) {
+    let before = |k: usize| s[..k].chars().next_back();
+    let at = |k: usize| s[k..].chars().next();
+    let mut doubles: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
+    doubles.sort_by_key(|r| r.start);
+    let inside_double = |b: usize| {
+        let i = doubles.partition_point(|r| r.start <= base + b);
+        doubles[..i]
+            .iter()
+            .rev()
+            .take(1)
+            .any(|r| r.contains(&(base + b)))
+    };
+    let closers: Vec<(usize, usize)> = marks
+        .iter()
+        .filter(|&&(j, cj)| {
+            matches!(cj, '’' | '\'')
+                && !before(j).is_some_and(char::is_whitespace)
+                && at(j + cj.len_utf8())
+                    .is_none_or(|n| n.is_whitespace() || ",.;:!?)]—".contains(n))
+        })
+        .map(|&(j, cj)| (j, cj.len_utf8()))
+        .collect();
+    let lines: Vec<usize> = memchr::memchr_iter(b'\n', s.as_bytes()).collect();
     let mut resume = 0; // the byte after the last single quote found
-    for &(k, c) in &marks {
+    for &(k, c) in marks {
         if k < resume || c != '‘' && c != '\'' {
             continue;
         }
         let after = k + c.len_utf8();
         let prev_ok = before(k).is_none_or(|p| p.is_whitespace() || "([—–:".contains(p));
-        if prev_ok && at(after).is_some_and(char::is_alphanumeric) && !inside_double(k) {
-            // find the closing mark
-            let mut j = after;
-            let mut found = None;
-            while let Some(cj) = at(j) {
-                let nxt = at(j + cj.len_utf8());
-                if (cj == '’' || cj == '\'')
-                    && !before(j).is_some_and(char::is_whitespace)
-                    && nxt.is_none_or(|n| n.is_whitespace() || ",.;:!?)]—".contains(n))
-                {
-                    found = Some((j, cj.len_utf8()));
-                    break;
-                }
-                if cj == '\n' {
-                    break;
-                }
-                j += cj.len_utf8();
-            }
-            if let Some((j, close)) = found {
-                let inner = &s[after..j];
-                if inner.split_whitespace().count() >= 2 {
-                    out.push(Found {
-                        span: block.start + k..block.start + j + close,
-                        pieces: vec![block.start + after..block.start + j],
-                        closed: true,
-                    });
-                    resume = j + close;
-                }
-            }
+        if !(prev_ok && at(after).is_some_and(char::is_alphanumeric) && !inside_double(k)) {
+            continue;
         }
+        let line_end = lines.get(lines.partition_point(|&n| n < after)).copied();
+        let Some(&(j, close)) = closers.get(closers.partition_point(|c| c.0 < after)) else {
+            continue;
+        };
+        if line_end.is_some_and(|n| n < j) || s[after..j].split_whitespace().nth(1).is_none() {
+            continue;
+        }
+        out.push(Found {
+            span: base + k..base + j + close,
+            pieces: vec![base + after..base + j],
+            closed: true,
+        });
+        resume = j + close;
     }
-    out.sort_by_key(|f| f.span.start);
-    out
 }
 
 /// The characters of `s` that may be quote marks (straight, curly and
