@@ -582,3 +582,74 @@ fn no_sentence_is_longer_than_the_bound() {
         assert!(kept == visible(&text), "{name}");
     }
 }
+
+// ---- only the latest version is checked
+
+#[test]
+fn a_check_stops_between_figures_once_its_version_is_stale() {
+    use factcheck_ls::engine::{check::analyze_until, corpus::Corpus};
+    use std::cell::Cell;
+    let draft: String = (0..100)
+        .map(|i| format!("The office has {i} desks. "))
+        .collect();
+    let corpus = Corpus::new();
+    let asked = Cell::new(0);
+    let whole = analyze_until(&draft, &corpus, &|| {
+        asked.set(asked.get() + 1);
+        false
+    })
+    .expect("not stopped");
+    assert_eq!(whole.figures.len(), 100);
+    // Asked before every 16 figures: 0, 16, ..., 96.
+    assert_eq!(asked.get(), 7);
+    // Stale after the second question: nothing comes back.
+    let asked = Cell::new(0);
+    let stopped = analyze_until(&draft, &corpus, &|| {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    });
+    assert!(stopped.is_none());
+    assert_eq!(asked.get(), 2);
+}
+
+#[test]
+fn typing_into_a_long_draft_publishes_the_last_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("factcheck.toml"),
+        "[corpus]\npaths = [\"sources\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("sources")).unwrap();
+    std::fs::write(root.join("sources/001_a.txt"), "“q1 r1 s1 t1,” she said.\n").unwrap();
+    let mut s = Server::start_in(root, Some(root));
+    let uri = uri_of(&root.join("long.md"));
+    let text = adversarial::inputs(150_000).remove(6).1;
+    let last_line = text.lines().count() as u32;
+    open_draft(&mut s, &uri, &text);
+    let mut version = 1;
+    for i in 0..15 {
+        version += 1;
+        let change = serde_json::json!({"textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": last_line, "character": 0},
+                "end": {"line": last_line, "character": 0}}, "text": format!("“w{i} x{i}” ")}]});
+        s.notify("textDocument/didChange", change);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Diagnostics come for the last version (older ones may come first,
+    // never after it).
+    loop {
+        let m = s
+            .messages
+            .recv_timeout(WAIT)
+            .expect("diagnostics of the last version");
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+            if m["params"]["version"] == version {
+                break;
+            }
+            assert!(m["params"]["version"].as_i64() < Some(version as i64));
+        }
+    }
+    assert!(s.alive());
+}

@@ -6,7 +6,7 @@ use super::document::Document;
 use super::features::{self, Ctx};
 use super::workspace::{project_root, read, write, Workspace};
 use crate::config::{CitationStyle, Settings, CONFIG_FILE};
-use crate::engine::check::{analyze, Analysis};
+use crate::engine::check::{analyze_until, Analysis};
 use crate::engine::verdict::Code;
 use crate::load;
 use crate::protocol::diagnostic::to_diagnostics;
@@ -189,8 +189,10 @@ impl State {
         lock(&self.docs).get(uri).map(|d| d.version)
     }
 
-    /// Runs the engine on the current text of `uri` (blocking).
-    fn compute(self: &Arc<State>, uri: &Uri) -> Option<Arc<Checked>> {
+    /// Runs the engine on the current text of `uri` (blocking). With
+    /// `stop_when_stale`, gives up as soon as the document moves on, so
+    /// that checks of old versions never queue up behind the typing.
+    fn compute(self: &Arc<State>, uri: &Uri, stop_when_stale: bool) -> Option<Arc<Checked>> {
         let (rope, version, markdown) = {
             let docs = lock(&self.docs);
             let d = docs.get(uri)?;
@@ -234,7 +236,11 @@ impl State {
             );
             Analysis::default()
         } else {
-            let mut a = analyze(&text, &corpus);
+            let stale = || stop_when_stale && self.current_version(uri) != Some(version);
+            let Some(mut a) = analyze_until(&text, &corpus, &stale) else {
+                tracing::debug!("stopped checking {} v{version}: it moved on", uri.as_str());
+                return None;
+            };
             // Until the index is complete, "no source says this" is not yet
             // known: hold those verdicts back rather than flag wrongly. (A
             // whole build's sources are found only once it is written.)
@@ -268,7 +274,7 @@ impl State {
             let mut file = lock(&ws.index_file);
             ws.update(|c| crate::cache::repair(c, &damaged, file.as_mut()));
             drop(file);
-            return self.compute(uri);
+            return self.compute(uri, stop_when_stale);
         }
         if decoded > KEEP_DECODED {
             let evicted = write(&ws.corpus).evict_decoded(KEEP_DECODED, RECENT_CHECKS);
@@ -307,7 +313,7 @@ impl State {
             }
             let s2 = state.clone();
             let u2 = uri.clone();
-            let result = tokio::task::spawn_blocking(move || s2.compute(&u2)).await;
+            let result = tokio::task::spawn_blocking(move || s2.compute(&u2, true)).await;
             let checked = match result {
                 Ok(Some(r)) => r,
                 Ok(None) => return,
@@ -773,7 +779,7 @@ impl Backend {
         }
         let state = self.state.clone();
         let u = uri.clone();
-        let c = tokio::task::spawn_blocking(move || state.compute(&u))
+        let c = tokio::task::spawn_blocking(move || state.compute(&u, false))
             .await
             .map_err(|e| Error {
                 code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,

@@ -164,6 +164,15 @@ pub enum Claim<'a> {
 
 /// Checks a Markdown draft.
 pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
+    analyze_until(draft, corpus, &|| false).expect("never stopped")
+}
+
+/// How many figures or quotes are checked between two calls of `stop`.
+const STOP_EVERY: usize = 16;
+
+/// Checks a Markdown draft unless `stop` says, between figures and quotes,
+/// that the result is no longer wanted (the draft has moved on).
+pub fn analyze_until(draft: &str, corpus: &Corpus, stop: &dyn Fn() -> bool) -> Option<Analysis> {
     let prose = markdown::parse(draft);
     let sentences = text::sentences(&prose.masked, &prose.blocks, LineBreaks::Soft);
     let draft_day = prose
@@ -171,17 +180,27 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("date"))
         .and_then(|(_, v)| day_of(v));
-    let figures: Vec<FigureCheck> = figure::extract(&prose.masked, &sentences)
+    let mut figures = Vec::new();
+    for (i, f) in figure::extract(&prose.masked, &sentences)
         .into_iter()
-        .map(|f| {
-            let past = told_as_past(&prose.masked[f.sentence.clone()]);
-            check_figure(f, corpus, draft_day, past)
-        })
-        .collect();
-    let quotes: Vec<QuoteCheck> = quote::extract(&prose.masked, &prose.blocks, &sentences)
+        .enumerate()
+    {
+        if i % STOP_EVERY == 0 && stop() {
+            return None;
+        }
+        let past = told_as_past(&prose.masked[f.sentence.clone()]);
+        figures.push(check_figure(f, corpus, draft_day, past));
+    }
+    let mut quotes = Vec::new();
+    for (i, q) in quote::extract(&prose.masked, &prose.blocks, &sentences)
         .into_iter()
-        .map(|q| check_quote(&prose.masked, q, corpus))
-        .collect();
+        .enumerate()
+    {
+        if i % STOP_EVERY == 0 && stop() {
+            return None;
+        }
+        quotes.push(check_quote(&prose.masked, q, corpus));
+    }
     let citations: Vec<CitationCheck> = prose
         .citations
         .iter()
@@ -203,7 +222,7 @@ pub fn analyze(draft: &str, corpus: &Corpus) -> Analysis {
         front_matter: prose.front_matter,
     };
     a.findings = findings(&a, corpus);
-    a
+    Some(a)
 }
 
 /// "003 does", "003 and 004 do", "000, 003 and 004 do".
