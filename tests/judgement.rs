@@ -31,6 +31,18 @@ fn subject_another_owners_figure_is_wrong() {
 }
 
 #[test]
+fn subject_a_day_before_the_verb_is_a_time_not_an_owner() {
+    let src = (
+        "005_paper.md",
+        "The family filed a lawsuit against Norra Foods in Vell County Court seeking $2.5 million in damages.\n",
+    );
+    assert_eq!(
+        check(&[src], "The family sued Norra Foods on Wednesday seeking $2.5 billion in damages.\n"),
+        vec!["0:49-0:61 error[figure-mismatch] source says $2.5 million in damages, not $2.5 billion; see 005"]
+    );
+}
+
+#[test]
 fn synonym_positions_for_jobs() {
     assert_eq!(
         check(&[PORTS], "Harlow Port said it will cut 2,300 positions.\n"),

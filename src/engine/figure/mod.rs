@@ -249,6 +249,12 @@ fn is_month(w: &str) -> bool {
     MONTHS.contains(&w.trim_end_matches('.'))
 }
 
+/// A month or a day ("on Wednesday seeking $2.5 million"): a time, never
+/// whose figure it is.
+fn is_time_name(w: &str) -> bool {
+    is_month(w) || text::DAY_WORDS.contains(&w)
+}
+
 /// Qualifier phrases, longest first within each entry's list.
 const QUALIFIERS: &[(&[&str], Qualifier)] = &[
     (&["no", "fewer", "than"], Qualifier::AtLeast),
@@ -1419,7 +1425,7 @@ fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
     for w in after.windows(2) {
         if matches!(s.word(w[0]), Some("in" | "at" | "for")) {
             let names = run_from(w[1]);
-            if !names.is_empty() && !names.iter().any(|t| is_month(t)) {
+            if !names.is_empty() && !names.iter().any(|t| is_time_name(t)) {
                 return names;
             }
         }
@@ -1467,7 +1473,7 @@ fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
         && (s.stopword(0)
             || s.words[0].ends_with('s')
             || number::is_number_word_start(&s.words[0]));
-    if verbs == 0 || plain || out.iter().any(|t| is_month(t)) {
+    if verbs == 0 || plain || out.iter().any(|t| is_time_name(t)) {
         return Vec::new();
     }
     out
