@@ -9,8 +9,8 @@ fn main() {
     let sentences = text::sentences(&prose.masked, &prose.blocks, text::LineBreaks::Soft);
     for f in figure::extract(&prose.masked, &sentences) {
         println!(
-            "{:?} noun={:?} head={:?} mods={:?} unit={} per={:?} frame={:?} role={:?} side={:?} dir={:?} gov={:?} event={:?} proper={:?} band={:?} subject={:?}\n    local={:?}",
-            f.text, f.noun, f.head, f.modifiers, f.unit.name(), f.per, f.frame, f.role, f.side, f.direction, f.governor, f.event, f.proper, f.band, f.subject, f.local
+            "{:?} noun={:?} head={:?} mods={:?} unit={} per={:?} frame={:?} role={:?} side={:?} dir={:?} gov={:?} event={:?} proper={:?} band={:?} subject={:?}\n    local={:?} context={:?}",
+            f.text, f.noun, f.head, f.modifiers, f.unit.name(), f.per, f.frame, f.role, f.side, f.direction, f.governor, f.event, f.proper, f.band, f.subject, f.local, f.context
         );
     }
 }

@@ -43,6 +43,26 @@ fn subject_a_day_before_the_verb_is_a_time_not_an_owner() {
 }
 
 #[test]
+fn unit_an_age_in_an_appositive_belongs_to_the_name_before_it() {
+    let src = (
+        "002_paper.md",
+        "Ilse Marrow, 54, was hurt when a tree fell on her car. Tomas Vey, 61, was unhurt.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "On the coast road, a tree fell on the car of Ilse Marrow, 45, who was hurt.\n"
+        ),
+        vec!["0:58-0:60 error[figure-mismatch] source says 54, not 45; see 002"]
+    );
+    assert!(check(
+        &[src],
+        "Among the hurt was Ilse Marrow, 54, on the coast road.\n"
+    )
+    .is_empty());
+}
+
+#[test]
 fn synonym_positions_for_jobs() {
     assert_eq!(
         check(&[PORTS], "Harlow Port said it will cut 2,300 positions.\n"),

@@ -256,7 +256,11 @@ pub(super) fn thing_score(d: &Figure, s: &Figure) -> Option<f32> {
             // Without a noun, only close numbers in close clauses compare:
             // "$2.25" is not "$14.6 million". A scale slip ("$28 million" for
             // "$28 billion") is caught when the clauses agree closely.
-            let linked = near_overlap > 0 || (d.direction.is_some() && d.direction == s.direction);
+            // Figures of one named owner ("Ilse Marrow, 54,") are linked by it.
+            let same_owner = owners(d).any(|t| owners(s).any(|u| u == t));
+            let linked = near_overlap > 0
+                || same_owner
+                || (d.direction.is_some() && d.direction == s.direction);
             let close = linked && (ratio <= 10.0 || near_overlap >= 2);
             // A number mistyped ("175" for "157") in sentences that share a
             // word is the same figure, whatever else the clauses say.

@@ -130,6 +130,11 @@ pub(super) fn check_figure(
             if let Some(dir) = fig.direction {
                 take(corpus.figures_with_direction(fig.unit.name(), dir), &mut v);
             }
+            // Whose figure it is ("Joanne Perrin, 54,"): a name is rare,
+            // and the sentences that name it are few.
+            for w in owners(&fig) {
+                take(corpus.figures_with_context(w), &mut v);
+            }
             if skipped {
                 for c in &fig.context {
                     let list = corpus.figures_with_context(c);

@@ -1183,7 +1183,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     } else {
         frame_of(before.iter().chain(&after).chain(&np_for_frame), s)
     };
-    let subject = subject_of(s, qual_start, &after);
+    let subject = match &core.unit {
+        Unit::Measure(code) if code == "age" => named_before_comma(s, core.first),
+        _ => None,
+    }
+    .unwrap_or_else(|| subject_of(s, qual_start, &after));
     // Local words are lower-case content words: names recur across a whole
     // corpus on one subject and say nothing about which figure is which.
     let mut local: Vec<Term> = Vec::new();
@@ -1477,6 +1481,19 @@ fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Term> {
         return Vec::new();
     }
     out
+}
+
+/// "Joanne Perrin, 54,": the capitalised name right before the comma
+/// before token `first`, whose age the figure is. Stems, lower case.
+fn named_before_comma(s: &Sentence, first: usize) -> Option<Vec<Term>> {
+    let comma = first.checked_sub(1).filter(|&c| s.toks[c].is_punct(','))?;
+    let mut k = comma;
+    let mut out = Vec::new();
+    while k > 0 && s.capitalised(k - 1) && s.word(k - 1).is_some() && out.len() < 4 {
+        k -= 1;
+        out.insert(0, s.stem(k));
+    }
+    (!out.is_empty() && !out.iter().any(|t| is_time_name(t))).then_some(out)
 }
 
 /// Auxiliaries and adverbs between a noun phrase and its verb.
