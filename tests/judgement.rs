@@ -63,6 +63,23 @@ fn unit_an_age_in_an_appositive_belongs_to_the_name_before_it() {
 }
 
 #[test]
+fn partitive_n_more_counts_what_the_figure_before_counts() {
+    let src = (
+        "002_paper.md",
+        "About 200 workers crowded into the hall, and a couple of dozen more stood in the yard.\n",
+    );
+    assert!(check(
+        &[src],
+        "So many came that two dozen workers stood in the yard.\n"
+    )
+    .is_empty());
+    assert_eq!(
+        check(&[src], "So many came that three dozen workers stood in the yard.\n"),
+        vec!["0:18-0:29 error[figure-mismatch] source says a couple of dozen workers, not three dozen; see 002"]
+    );
+}
+
+#[test]
 fn synonym_positions_for_jobs() {
     assert_eq!(
         check(&[PORTS], "Harlow Port said it will cut 2,300 positions.\n"),

@@ -2,6 +2,7 @@
 //! interval they claim, their unit, the thing they count and the words around
 //! them. Works on a sentence of (masked) text with byte offsets.
 
+use super::lexicon;
 use super::text::{self, lex, stem, Term, Token, TokenKind};
 use std::ops::Range;
 
@@ -814,6 +815,20 @@ fn extract_sentence(
             part.noun = whole.noun;
             part.noun_first = whole.noun_first;
             part.role = Role::Part;
+        }
+    }
+    // "About 200 workers crowded in, and a couple of dozen more stood
+    // outside": "more" and a word that is no noun name the same thing as
+    // the figure before.
+    for k in first_figure.max(1)..out.len() {
+        let elided = out[k].noun.split_whitespace().next() == Some("more")
+            && out[k].head.is_none_or(|h| !lexicon::is_noun(h));
+        if elided && out[k - 1].head.is_some() && out[k - 1].unit.compatible(&out[k].unit) {
+            let before = out[k - 1].clone();
+            let more = &mut out[k];
+            more.head = before.head;
+            more.modifiers = before.modifiers;
+            more.noun = before.noun;
         }
     }
     // "short of the 3,000-per-day goal" is not a whole: only a figure after

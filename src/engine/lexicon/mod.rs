@@ -154,6 +154,11 @@ fn shares(a: &[u32], b: &[u32]) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
+/// Does WordNet know `lemma` as a noun?
+pub fn is_noun(lemma: Term) -> bool {
+    lexicon().own.contains_key(&lemma)
+}
+
 /// How the counted nouns with stems `a` and `b` are related, if at all.
 pub fn kinship(a: Term, b: Term) -> Option<Kinship> {
     if a == b {
