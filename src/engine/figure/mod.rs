@@ -1056,7 +1056,12 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         np_words.push(j);
         j += 1;
         let singular = core.value == 1.0 && core.upper.is_none();
-        if looks_plural(w) && !singular {
+        // "police officers", "staff members": a plural without -s before a
+        // plural noun modifies it.
+        let modifies = IRREGULAR_PLURALS.contains(&w)
+            && s.word(j)
+                .is_some_and(|n| looks_plural(n) && lexicon::is_noun(lexicon::lemma(n)));
+        if looks_plural(w) && !singular && !modifies {
             head = Some(j - 1);
             break;
         }
@@ -2321,6 +2326,13 @@ mod tests {
         assert_eq!(f.band, Interval::point(25.0));
         assert_eq!(f.frame, Frame::Actual);
         assert_eq!(&"ICE has 25 field offices."[f.span.clone()], "25");
+        // A plural without -s before a plural noun modifies it.
+        let f = one("Half a dozen police officers watched.");
+        assert_eq!(
+            (f.noun.as_str(), f.head.as_deref()),
+            ("police officers", Some("officer"))
+        );
+        assert_eq!(one("Six police watched.").head.as_deref(), Some("police"));
     }
 
     #[test]
