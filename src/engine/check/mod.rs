@@ -181,6 +181,7 @@ pub fn analyze_until(draft: &str, corpus: &Corpus, stop: &dyn Fn() -> bool) -> O
         .find(|(k, _)| k.eq_ignore_ascii_case("date"))
         .and_then(|(_, v)| day_of(v));
     let mut figures = Vec::new();
+    let mut past: Option<(Range<usize>, bool)> = None;
     for (i, f) in figure::extract(&prose.masked, &sentences)
         .into_iter()
         .enumerate()
@@ -188,8 +189,16 @@ pub fn analyze_until(draft: &str, corpus: &Corpus, stop: &dyn Fn() -> bool) -> O
         if i % STOP_EVERY == 0 && stop() {
             return None;
         }
-        let past = told_as_past(&prose.masked[f.sentence.clone()]);
-        figures.push(check_figure(f, corpus, draft_day, past));
+        // Asked once per sentence: its figures come together.
+        let told = match &past {
+            Some((r, p)) if *r == f.sentence => *p,
+            _ => {
+                let p = told_as_past(&prose.masked[f.sentence.clone()]);
+                past = Some((f.sentence.clone(), p));
+                p
+            }
+        };
+        figures.push(check_figure(f, corpus, draft_day, told));
     }
     let mut quotes = Vec::new();
     for (i, q) in quote::extract(&prose.masked, &prose.blocks, &sentences)

@@ -437,8 +437,15 @@ pub(super) fn according_to(t: &Toks, from: usize, to: usize) -> Option<Speaker> 
 
 pub(super) fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [Quote]) {
     let (text, blocks) = (lexed.text, lexed.blocks);
-    let sentence_of = |pos: usize| sentences.iter().position(|s| s.contains(&pos));
-    let block_of = |pos: usize| blocks.iter().position(|b| b.contains(&pos));
+    // Sentences, blocks and quotes are each in order and disjoint: found
+    // by binary search, and a quote's neighbours are the quotes next to it
+    // (a scan per quote was quadratic in a run of short quotes).
+    let index_of = |spans: &[Range<usize>], pos: usize| {
+        let i = spans.partition_point(|r| r.end <= pos);
+        spans.get(i).is_some_and(|r| r.contains(&pos)).then_some(i)
+    };
+    let sentence_of = |pos: usize| index_of(sentences, pos);
+    let block_of = |pos: usize| index_of(blocks, pos);
     let mut last: Option<(usize, Speaker)> = None; // (block, speaker)
     let mut last_named: Option<Speaker> = None;
     let mut speakers: Vec<Speaker> = Vec::new();
@@ -461,15 +468,14 @@ pub(super) fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [
             .position(|x| x.start >= q.span.end)
             .unwrap_or(t.toks.len());
         // Other quotes in the same sentence bound the search.
-        let prev_end = quotes[..qi]
-            .iter()
-            .rev()
-            .find(|o| o.span.end > sent.start)
-            .map(|o| o.span.end);
-        let next_start = quotes[qi + 1..]
-            .iter()
-            .find(|o| o.span.start < sent.end)
-            .map(|o| o.span.start);
+        let prev_end = qi
+            .checked_sub(1)
+            .map(|p| quotes[p].span.end)
+            .filter(|&e| e > sent.start);
+        let next_start = quotes
+            .get(qi + 1)
+            .map(|o| o.span.start)
+            .filter(|&st| st < sent.end);
         let lo = prev_end.map_or(0, |e| t.toks.iter().position(|x| x.start >= e).unwrap_or(0));
         let hi = next_start.map_or(t.toks.len(), |s| {
             t.toks
