@@ -230,6 +230,15 @@ fn score(s: &Suite) -> (Tally, BTreeMap<String, Tally>, Vec<String>) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let mut used = vec![false; findings.len()];
         total.words += draft.split_whitespace().count();
+        // A finding over a range ("1,000 to 1,200") covers the claims of
+        // both its ends; when one of them is a flag, the finding is that
+        // flag's, not a false flag on the end that is right.
+        let flagged: Vec<Range<usize>> = claims
+            .claim
+            .iter()
+            .filter(|c| c.expect == Expect::Flag)
+            .filter_map(|c| anchor_range(&draft, c))
+            .collect();
         for c in &claims.claim {
             let range = anchor_range(&draft, c).unwrap_or_else(|| {
                 panic!("{name}:{}: anchor {:?} not on its line", c.line, c.anchor)
@@ -273,6 +282,7 @@ fn score(s: &Suite) -> (Tally, BTreeMap<String, Tally>, Vec<String>) {
                         c.line, c.class, c.anchor, c.why
                     ));
                 }
+                (_, Some(&i)) if flagged.iter().any(|r| overlaps(&findings[i].span, r)) => {}
                 (_, Some(&i)) => {
                     t.false_flags = 1;
                     notes.push(format!(
