@@ -295,3 +295,66 @@ fn unsourced_a_figure_no_source_speaks_to() {
         vec!["0:16-0:18 hint[figure-unsourced] no source gives a figure for new bus shelters"]
     );
 }
+
+#[test]
+fn subject_a_sentence_opening_with_it_counts_for_the_name_before() {
+    let sources = [
+        (
+            "001_wire.txt",
+            "Harbor Point Airport returned to its full schedule on Saturday. It canceled 585 flights in all.\n",
+        ),
+        ("002_paper.txt", "Kestrel Field canceled 340 flights.\n"),
+    ];
+    assert_eq!(
+        check(&sources, "Harbor Point Airport canceled 340 flights.\n"),
+        vec!["0:30-0:33 error[figure-mismatch] source says 585 flights, not 340; see 001"]
+    );
+    assert!(check(&sources, "Harbor Point Airport canceled 585 flights.\n").is_empty());
+}
+
+#[test]
+fn partitive_a_verb_after_the_number_counts_the_noun_before() {
+    let src = (
+        "005_paper.md",
+        "The utility restored service to 398,000 of its 412,300 customers. About 14,300 remain without power.\n",
+    );
+    assert!(check(&[src], "About 14,300 customers remain without power.\n").is_empty());
+    assert_eq!(
+        check(&[src], "About 41,300 customers remain without power.\n"),
+        vec!["0:0-0:12 error[figure-mismatch] source says About 14,300 customers, not About 41,300; see 005"]
+    );
+}
+
+#[test]
+fn time_a_later_source_that_gives_the_figure_outweighs_an_earlier_one() {
+    let sources = [
+        (
+            "001_wire.txt",
+            "Hallam Turbines will cut 1,150 jobs at its blade plant.\n",
+        ),
+        (
+            "005_followup.md",
+            "---\ndate: 2026-03-10\n---\nAbout 1,400 positions will go at its blade plant, the company said.\n",
+        ),
+    ];
+    assert_eq!(
+        check(&sources, "Hallam Turbines will cut 1,400 jobs at its blade plant.\n"),
+        vec!["0:25-0:30 info[sources-disagree] sources disagree: 001 says 1,150 jobs; 005 says About 1,400"]
+    );
+}
+
+#[test]
+fn event_another_verb_for_the_same_change_sets_no_source_aside() {
+    let sources = [
+        (
+            "004_transcript.txt",
+            "Eight cases were reported in the first week.\n",
+        ),
+        ("005_followup.md", "The outbreak has climbed to 35 cases.\n"),
+    ];
+    assert!(check(&sources, "The outbreak has grown to 35 cases.\n").is_empty());
+    assert_eq!(
+        check(&sources, "The outbreak has grown to 53 cases.\n"),
+        vec!["0:26-0:28 error[figure-mismatch] source says 35 cases, not 53; see 005"]
+    );
+}

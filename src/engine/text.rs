@@ -395,7 +395,8 @@ pub fn forget_stems() {
     }
 }
 
-/// Porter2 stem of a word (normalised first); possessive `'s` is dropped.
+/// Porter2 stem of a word (normalised first, an irregular verb form read
+/// as its base); possessive `'s` is dropped.
 /// Stems are cached for all threads: news prose repeats its words.
 pub fn stem(word: &str) -> Term {
     // Each thread first asks its own table: the shared one's lock is a
@@ -419,6 +420,8 @@ fn shared_stem(word: &str) -> Term {
         .strip_suffix("'s")
         .or_else(|| w.strip_suffix('\''))
         .unwrap_or(&w);
+    // "drank" and "drunk" are "drink": the stemmer knows no irregular verb.
+    let w = super::lexicon::verb_base(w).unwrap_or(w);
     let stemmed = Term::from(stemmer.stem(w).as_ref());
     if let Ok(mut c) = cache.write() {
         if c.len() > 500_000 {

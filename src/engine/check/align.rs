@@ -114,7 +114,8 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
             // A sentence taken nearly whole from the source, its number
             // changed, is the classic slip.
             let copied = union > 0 && 5 * shared >= 4 * union;
-            same_end || copied || union > 0 && 2 * shared >= union && near >= 2
+            (same_end || copied || union > 0 && 2 * shared >= union && near >= 2)
+                && owners_agree(d, s)
         }
     }
 }

@@ -148,7 +148,7 @@ pub(super) fn check_figure(
     };
     refs.sort_unstable();
     refs.dedup();
-    let mut cands: Vec<(f32, usize, &Figure, Relation, bool)> = Vec::new();
+    let mut cands: Vec<Candidate> = Vec::new();
     for r in refs {
         let Some((_, sf)) = corpus.figure(r) else {
             continue;
@@ -161,11 +161,16 @@ pub(super) fn check_figure(
     }
     // A figure governed by another word ("redrawing a dozen routes" against
     // "eliminate twelve routes") is set aside when others agree on the word.
-    let conflicts =
-        |f: &Figure| matches!((&fig.governor, &f.governor), (Some(a), Some(b)) if a != b);
-    if cands.iter().any(|c| !conflicts(c.2)) {
-        cands.retain(|c| !conflicts(c.2));
-    }
+    // Only when some candidate shares the draft's word: a verb of another
+    // word ("climbed to 35" for "grown to 35") sets nothing aside alone.
+    // The governor and the event are weighed apart.
+    let differ = |a: Option<Term>, b: Option<Term>| matches!((a, b), (Some(a), Some(b)) if a != b);
+    let by_governor = fig.governor.is_some() && cands.iter().any(|c| c.2.governor == fig.governor);
+    let by_event = fig.event.is_some() && cands.iter().any(|c| c.2.event == fig.event);
+    cands.retain(|c| {
+        !(by_governor && differ(fig.governor, c.2.governor)
+            || by_event && differ(fig.event, c.2.event))
+    });
     // Best first: a closer sentence wins; ties go to the lower source id.
     cands.sort_by(|a, b| {
         b.0.partial_cmp(&a.0)
@@ -193,10 +198,24 @@ pub(super) fn check_figure(
     let strongly_contradicted = cands.iter().any(|c| c.3 == Relation::Contradicts && c.4);
     let named = owners(&fig).next().is_some();
     let anonymous = |f: &Figure| owners(f).next().is_none();
+    // Nor is one from a source dated after every source that contradicts
+    // the figure strongly: the count may have been revised since.
+    let date_of = |key: usize| {
+        corpus
+            .get(key)
+            .and_then(|s| s.meta.date.as_deref())
+            .and_then(day_of)
+    };
+    let newest_contradiction = cands
+        .iter()
+        .filter(|c| c.3 == Relation::Contradicts && c.4)
+        .map(|c| date_of(c.1))
+        .max();
+    let revised = |key: usize| date_of(key).is_some() && Some(date_of(key)) > newest_contradiction;
     let supports: Vec<_> = cands
         .iter()
         .filter(|c| matches!(c.3, Relation::Exact | Relation::Within))
-        .filter(|c| c.4 || !(strongly_contradicted && named && anonymous(c.2)))
+        .filter(|c| c.4 || revised(c.1) || !(strongly_contradicted && named && anonymous(c.2)))
         .collect();
     let mut evidence = Vec::new();
     let mut disagreements = Vec::new();
@@ -293,6 +312,9 @@ pub(super) fn check_figure(
         disagreements,
     }
 }
+
+/// A candidate: alignment score, source, source figure, relation, strong.
+type Candidate<'a> = (f32, usize, &'a Figure, Relation, bool);
 
 /// Does a contradicting source figure dispute a supported draft figure, or
 /// is it about something else that shares a noun? A source never disputes

@@ -397,6 +397,23 @@ const IRREGULAR_PLURALS: &[&str] = &[
     "troops",
 ];
 
+/// "About 14,300 remain without power": is token `j`, right after a
+/// number, the verb of a noun left out? A lower-case word that is no noun
+/// and no plural, before a function word. (Before punctuation it may be a
+/// noun WordNet does not know.)
+fn bare_verb(s: &Sentence, j: usize) -> bool {
+    let Some(w) = s.word(j) else {
+        return false;
+    };
+    !s.capitalised(j)
+        && !s.stopword(j)
+        && !looks_plural(w)
+        && small_number(w).is_none()
+        && !lexicon::is_noun(lexicon::lemma(w))
+        && s.word(j + 1).is_some()
+        && s.stopword(j + 1)
+}
+
 fn looks_plural(w: &str) -> bool {
     IRREGULAR_PLURALS.contains(&w)
         || (w.len() > 2
@@ -489,8 +506,79 @@ impl Sentence<'_> {
 /// Extracts the figures of each sentence.
 pub fn extract(text: &str, sentences: &[Range<usize>]) -> Vec<Figure> {
     let mut out = Vec::new();
-    for r in sentences {
+    for (i, r) in sentences.iter().enumerate() {
+        let from = out.len();
         extract_sentence(text, r.clone(), None, &mut out);
+        subjects_from_before(text, sentences, i, &mut out[from..]);
+    }
+    out
+}
+
+/// Pronouns that may open a sentence as the subject of its clause.
+const SUBJECT_PRONOUNS: &[&str] = &["it", "they"];
+
+/// "Port Selwyn Regional Airport returned to its full schedule. It
+/// canceled 585 flights": a sentence that opens with a pronoun as its
+/// subject tells the figures of its first clause for the name that opens
+/// the sentence before.
+fn subjects_from_before(text: &str, sentences: &[Range<usize>], i: usize, figures: &mut [Figure]) {
+    let opening = |r: &Range<usize>| {
+        let mut end = r.end.min(r.start + 160);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        lex(text, r.start..end)
+    };
+    let Some(prev) = i.checked_sub(1).map(|p| &sentences[p]) else {
+        return;
+    };
+    let here = &sentences[i];
+    let toks = opening(here);
+    let pronoun = toks
+        .first()
+        .filter(|t| t.is_word())
+        .map(|t| t.text(text).to_lowercase());
+    if !pronoun.is_some_and(|p| SUBJECT_PRONOUNS.contains(&p.as_str())) {
+        return;
+    }
+    // The first clause: up to the first comma, semicolon or colon.
+    let clause_end = toks
+        .iter()
+        .find(|t| matches!(t.kind, TokenKind::Punct(',' | ';' | ':')))
+        .map_or(here.end, |t| t.start);
+    let mut name = None;
+    for f in figures
+        .iter_mut()
+        .filter(|f| f.subject.is_empty() && f.span.start < clause_end)
+    {
+        let name = name.get_or_insert_with(|| opening_name(text, &opening(prev)));
+        f.subject = name.clone();
+    }
+}
+
+/// The name that opens a sentence ("Port Selwyn Regional Airport
+/// returned…", "The Calder Transit Authority said…"): its capitalised
+/// words before the first lower-case one, without the article. Empty when
+/// the sentence opens with a plain word ("Officials", "Three", "Monday").
+fn opening_name(text: &str, toks: &[Token]) -> Vec<Term> {
+    let mut words = toks.iter().map_while(|t| t.is_word().then(|| t.text(text)));
+    let mut out = Vec::new();
+    let mut first = words.next();
+    if first.is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        first = words.next();
+    }
+    for w in first.into_iter().chain(words) {
+        if !w.starts_with(char::is_uppercase) || out.len() == 4 {
+            break;
+        }
+        out.push(stem(&text::normalize_word(w)));
+    }
+    let plain =
+        |w: &str| text::is_stopword(w) || w.ends_with('s') || number::is_number_word_start(w);
+    if out.iter().any(|t| is_time_name(t))
+        || out.len() == 1 && first.is_some_and(|w| plain(&w.to_lowercase()))
+    {
+        return Vec::new();
     }
     out
 }
@@ -507,7 +595,8 @@ pub fn extract_lexed(
     entries: &[Option<text::WordEntry>],
 ) -> Vec<Figure> {
     let mut out = Vec::new();
-    for r in sentences {
+    for (i, r) in sentences.iter().enumerate() {
+        let first_figure = out.len();
         let from = tokens.partition_point(|t| t.start < r.start);
         let to = from + tokens[from..].partition_point(|t| t.start < r.end);
         // Entries that do not match the tokens are looked up again.
@@ -516,6 +605,7 @@ pub fn extract_lexed(
             .filter(|_| entries.len() == tokens.len());
         let lexed = (&tokens[from..to], e.unwrap_or_default());
         extract_sentence(text, r.clone(), Some(lexed), &mut out);
+        subjects_from_before(text, sentences, i, &mut out[first_figure..]);
     }
     out
 }
@@ -820,9 +910,13 @@ fn extract_sentence(
     // "About 200 workers crowded in, and a couple of dozen more stood
     // outside": "more" and a word that is no noun name the same thing as
     // the figure before.
+    // So does a figure whose next word is a verb ("of the 412,300
+    // customers who lost power. About 14,300 remain").
     for k in first_figure.max(1)..out.len() {
+        let next = s.toks.partition_point(|t| t.end <= out[k].span.end);
         let elided = out[k].noun.split_whitespace().next() == Some("more")
-            && out[k].head.is_none_or(|h| !lexicon::is_noun(h));
+            && out[k].head.is_none_or(|h| !lexicon::is_noun(h))
+            || out[k].noun.is_empty() && out[k].value > 1.0 && bare_verb(&s, next);
         if elided && out[k - 1].head.is_some() && out[k - 1].unit.compatible(&out[k].unit) {
             let before = out[k - 1].clone();
             let more = &mut out[k];
@@ -1044,6 +1138,9 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         // "3,050 damaged, 402 destroyed": a participle right after the
         // number is what happened to an unnamed noun, not the noun.
         if np_words.is_empty() && w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed") {
+            break;
+        }
+        if np_words.is_empty() && core.value > 1.0 && bare_verb(s, j) {
             break;
         }
         let filler = NP_FILLERS.contains(&w);
@@ -1564,12 +1661,15 @@ fn predicate_after(s: &Sentence, mut k: usize) -> Option<Term> {
     let mut seen = 0;
     while seen < 3 {
         let w = s.word(k)?;
-        if AUXILIARIES.contains(&w) {
+        // "had probably drunk": an adverb in "-ly" is passed like an
+        // auxiliary.
+        let adverb = w.len() > 4 && w.ends_with("ly") && !lexicon::is_noun(lexicon::lemma(w));
+        if AUXILIARIES.contains(&w) || adverb {
             k += 1;
             seen += 1;
             continue;
         }
-        let verb_like = w.ends_with("ed") || seen > 0;
+        let verb_like = w.ends_with("ed") || seen > 0 || lexicon::verb_base(w).is_some();
         return (verb_like && !s.stopword(k) && !s.capitalised(k) && small_number(w).is_none())
             .then(|| s.stem(k));
     }

@@ -5,7 +5,8 @@
 //! licence in `LICENSE-WordNet`), and `equivalents.tsv`, news usage WordNet
 //! does not record. Nouns are keyed by lemma ("office", "officer": a stem
 //! would make them one), as figures keep their heads; `lemma` finds it
-//! with WordNet's own exceptions (`noun.exc`) and suffix rules.
+//! with WordNet's own exceptions (`noun.exc`) and suffix rules. Stems
+//! read irregular verb forms as their base with WordNet's `verb.exc`.
 
 use super::text::{normalize_word, Term};
 use rustc_hash::FxHashMap;
@@ -88,6 +89,24 @@ fn lexicon() -> &'static Lexicon {
         }
         lx
     })
+}
+
+/// The base of an irregular verb form ("drank", "drunk" → "drink";
+/// "grew" → "grow"), from WordNet's `verb.exc`. A form that is also a noun
+/// ("rose", "ground") is read as the verb: in a sentence with a figure it
+/// mostly is one, and a stem only joins words for matching.
+pub fn verb_base(word: &str) -> Option<&'static str> {
+    static FORMS: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
+    FORMS
+        .get_or_init(|| {
+            include_str!("verb.exc")
+                .lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(form, base)| (form, base.split(' ').next().unwrap_or(base)))
+                .collect()
+        })
+        .get(word)
+        .copied()
 }
 
 /// Is `stem` the stem of a word that says what kind of body a name is
@@ -206,6 +225,18 @@ mod tests {
 
     fn kin(a: &str, b: &str) -> Option<Kinship> {
         kinship(lemma(a), lemma(b))
+    }
+
+    #[test]
+    fn irregular_verb_forms_stem_as_their_base() {
+        use crate::engine::text::stem;
+        assert_eq!(verb_base("drank"), Some("drink"));
+        assert_eq!(verb_base("drunk"), Some("drink"));
+        assert_eq!(verb_base("grew"), Some("grow"));
+        assert_eq!(verb_base("counted"), None);
+        assert_eq!(stem("Drank"), stem("drinks"));
+        assert_eq!(stem("grew"), stem("grown"));
+        assert_ne!(stem("grew"), stem("drank"));
     }
 
     #[test]
