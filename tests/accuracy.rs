@@ -356,13 +356,13 @@ fn report(title: &str, dir: &Path) -> Option<Tally> {
 /// Floors: what the engine measured when they were set, less a margin.
 /// They guard against regressions; the targets are in BENCHMARKS.md.
 const FLOOR_RECALL: f64 = 0.55;
-const FLOOR_PRECISION: f64 = 0.75;
+const FLOOR_PRECISION: f64 = 0.85;
 
 /// The held-out corpora (fixtures/eval-heldout) were written apart from
-/// the engine's tuning and scored once, at the end; their floors are set
-/// from that first score less a margin.
-const HELD_OUT_FLOOR_RECALL: f64 = 0.50;
-const HELD_OUT_FLOOR_PRECISION: f64 = 0.75;
+/// the engine's tuning and scored after it (city_budget and plant_fire
+/// first at 3a604ef); their floors are set from that score less a margin.
+const HELD_OUT_FLOOR_RECALL: f64 = 0.48;
+const HELD_OUT_FLOOR_PRECISION: f64 = 0.80;
 
 #[test]
 fn accuracy_on_the_evaluation_corpora() {
