@@ -358,3 +358,24 @@ fn event_another_verb_for_the_same_change_sets_no_source_aside() {
         vec!["0:26-0:28 error[figure-mismatch] source says 35 cases, not 53; see 005"]
     );
 }
+
+#[test]
+fn plain_a_mistyped_figure_is_found_in_the_sources_the_draft_is_built_from() {
+    let src = (
+        "005_followup.md",
+        "The state has now destroyed 14 tons of berries from the lot, and inspectors visited 30 stores.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "The state has destroyed 41 tons of fruit, and inspectors visited 30 stores.\n"
+        ),
+        vec!["0:24-0:31 error[figure-mismatch] source says 14 tons berries, not 41 tons; see 005"]
+    );
+    assert!(check(
+        &[src],
+        "The state has destroyed 14 tons of fruit, and inspectors visited 30 stores.\n"
+    )
+    .iter()
+    .all(|f| !f.contains("error")));
+}

@@ -200,6 +200,7 @@ pub fn analyze_until(draft: &str, corpus: &Corpus, stop: &dyn Fn() -> bool) -> O
         };
         figures.push(check_figure(f, corpus, draft_day, told));
     }
+    slips_in_drafts_sources(&mut figures, corpus);
     let mut quotes = Vec::new();
     for (i, q) in quote::extract(&prose.masked, &prose.blocks, &sentences)
         .into_iter()

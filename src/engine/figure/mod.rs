@@ -1045,7 +1045,11 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
     if core.plus {
         qualifier = Qualifier::Plus;
     }
-    let start_tok = qual_start;
+    // "between 9,000 and 12,000": the range's first word is its own.
+    let between = qualifier == Qualifier::Range
+        && qual_start > 0
+        && s.word(qual_start - 1) == Some("between");
+    let start_tok = qual_start - usize::from(between);
     let span = s.toks[start_tok].start..s.toks[end_tok].end;
     let figure_text = text::squash(&s.text[span.clone()]);
 
@@ -2396,7 +2400,7 @@ mod tests {
             ),
             (
                 "Between 5 and 10 million people.",
-                &[("5 and 10 million", 5e6, Some(1e7), "count")],
+                &[("Between 5 and 10 million", 5e6, Some(1e7), "count")],
             ),
         ]);
     }
