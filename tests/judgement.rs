@@ -379,3 +379,24 @@ fn plain_a_mistyped_figure_is_found_in_the_sources_the_draft_is_built_from() {
     .iter()
     .all(|f| !f.contains("error")));
 }
+
+#[test]
+fn contraction_an_article_dropped_is_a_minor_wording_difference() {
+    let src = (
+        "001_wire.txt",
+        "\"We will be in a position to act on the rail yard by spring,\" Mayor Ines Ruda said.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "\"We will be in position to act on the rail yard by spring,\" Mayor Ines Ruda said.\n"
+        ),
+        vec!["0:0-0:59 info[quote-wording] quote differs from the source only by a contraction or an article; the source says: “We will be in a position to act on the rail yard by spring”; see 001"]
+    );
+    // A dropped "not" is no article: the quote is wrong.
+    let not = check(
+        &[src],
+        "\"We will not be in a position to act on the rail yard by spring,\" Mayor Ines Ruda said.\n",
+    );
+    assert!(not[0].contains("error[quote-mismatch]"), "{not:?}");
+}

@@ -455,7 +455,7 @@ pub(super) fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck 
             extend_to_quote(corpus, &mut f, n);
             let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
             check.diff = word_diff(draft, &all, corpus, &f);
-            check.verdict = if only_contractions(&check.diff) {
+            check.verdict = if only_minor(&check.diff, true) {
                 QuoteVerdict::Wording
             } else if narration && reports_speech(corpus, f.source, f.first) {
                 QuoteVerdict::Paraphrased
@@ -589,6 +589,23 @@ pub(super) fn split_by_attribution(corpus: &Corpus, f: &Fuzzy, n: usize) -> bool
 /// Is every difference of a word diff a contraction written out or
 /// drawn in ("we are" for "we're")?
 pub(super) fn only_contractions(diff: &[DiffOp]) -> bool {
+    only_minor(diff, false)
+}
+
+/// Words whose presence or absence transcribers differ on without
+/// changing what was said ("in a position" / "in position"). Never a
+/// negation or a number.
+pub(super) const ARTICLES: &[&str] = &["a", "an", "the"];
+
+/// Is every difference of a word diff a contraction, or (with
+/// `articles`) an article added or dropped? ("not the finish" for "not a
+/// finish" is a change: a swap is not minor.)
+pub(super) fn only_minor(diff: &[DiffOp], articles: bool) -> bool {
+    let article_words = |w: &str| {
+        articles
+            && w.split_whitespace()
+                .all(|x| ARTICLES.contains(&x.to_lowercase().as_str()))
+    };
     let mut changed = false;
     let mut i = 0;
     while i < diff.len() {
@@ -596,11 +613,16 @@ pub(super) fn only_contractions(diff: &[DiffOp]) -> bool {
             (DiffOp::Equal(_), _) => i += 1,
             (DiffOp::Delete(a), Some(DiffOp::Insert(b)))
             | (DiffOp::Insert(b), Some(DiffOp::Delete(a))) => {
-                if !quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase()) {
+                let same = quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase());
+                if !same {
                     return false;
                 }
                 changed = true;
                 i += 2;
+            }
+            (DiffOp::Delete(w) | DiffOp::Insert(w), _) if article_words(w) => {
+                changed = true;
+                i += 1;
             }
             _ => return false,
         }
@@ -776,8 +798,13 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
             }
             QuoteVerdict::Wording => {
                 let best = &qc.evidence[0];
+                let what = if only_contractions(&qc.diff) || qc.diff.is_empty() {
+                    "a contraction"
+                } else {
+                    "a contraction or an article"
+                };
                 let message = format!(
-                    "quote differs from the source only by a contraction; the source says: “{}”; see {}",
+                    "quote differs from the source only by {what}; the source says: “{}”; see {}",
                     best.said, best.id
                 );
                 out.push(with_exact_words(qc, Code::QuoteWording, message));
