@@ -400,3 +400,52 @@ fn contraction_an_article_dropped_is_a_minor_wording_difference() {
     );
     assert!(not[0].contains("error[quote-mismatch]"), "{not:?}");
 }
+
+#[test]
+fn event_what_there_is_is_not_what_was_done() {
+    let src = (
+        "001_wire.txt",
+        "Norvale Glass said on Monday that it would lay off 450 employees.\n",
+    );
+    assert_eq!(
+        check(&[src], "Norvale Glass had 1,200 employees last year.\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Norvale Glass said it would lay off 540 employees.\n"
+        ),
+        vec!["0:36-0:39 error[figure-mismatch] source says 450 employees, not 540; see 001"]
+    );
+}
+
+#[test]
+fn not_count_a_span_of_time_before_of_is_not_what_a_sum_counts() {
+    let src = (
+        "002_paper.txt",
+        "Norvale Glass took a charge against inventory in the second quarter of about $93 million.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Its sales in the quarter were about $160 million, the company said.\n"
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn change_the_old_end_is_not_a_plain_count_to_contradict() {
+    let src = (
+        "005_paper.txt",
+        "Norvale Glass will sell just four models next year, rather than six.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Norvale Glass will cut its range from six models to four next year.\n"
+        ),
+        Vec::<String>::new()
+    );
+}

@@ -91,7 +91,20 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
             (d.frame, s.frame),
             (Frame::Plan, Frame::Actual) | (Frame::Actual, Frame::Plan)
         );
-    if !events || !frames || d.role != s.role || !plausible_slip(d, s) {
+    // What there is ("had 12,700 employees") is not what was done ("laid
+    // off 4,500 employees").
+    let have = text::stem(figure::STOCK_WORDS[0]);
+    let stock = |f: &Figure| f.governor == Some(have);
+    let acts = |f: &Figure| f.governor.is_some() && !stock(f) || f.event.is_some();
+    let stock_and_act = stock(d) && acts(s) || stock(s) && acts(d);
+    // "cut from six devices to four" against "four devices": the old end
+    // of a change is not a source's plain, current count to contradict
+    // (though the same number there is that count, since changed).
+    let old_end = matches!(
+        (d.side, s.side),
+        (Side::From, Side::None) | (Side::None, Side::From)
+    ) && (d.value - s.value).abs() > 1e-9 * s.value.abs().max(1.0);
+    if !events || !frames || stock_and_act || old_end || d.role != s.role || !plausible_slip(d, s) {
         return false;
     }
     match (&d.head, &s.head) {

@@ -363,6 +363,10 @@ pub fn is_change_stem(stem: &str) -> bool {
 /// Thursday", "12 this year"), with `text::DAY_WORDS`.
 const TIME_NOUNS: &[&str] = &["last", "next", "this", "ago"];
 
+/// Spans of time that name when, not what ("the second quarter of $930
+/// million"), beyond the periods of a rate.
+const SPANS_OF_TIME: &[&str] = &["quarter", "decade", "century", "season", "semester"];
+
 /// Words that may sit inside a noun phrase though they are stop words
 /// elsewhere ("a dozen other routes", "six new electric buses").
 const NP_FILLERS: &[&str] = &[
@@ -1385,6 +1389,15 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
             }
         }
     }
+    // "had 12,700 employees", "employs 300": a count of what there is,
+    // not of what was done to it; marked as governed by "have".
+    let stock = start_tok
+        .checked_sub(1)
+        .and_then(|k| s.word(k))
+        .is_some_and(|w| STOCK_WORDS.contains(&w));
+    if governor.is_none() && stock {
+        governor = Some(stem(STOCK_WORDS[0]));
+    }
     let after_np = if before_figure {
         end_tok
     } else {
@@ -1488,7 +1501,9 @@ fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)> {
         let h = k - 2;
         let w = &s.words[h];
         let named = h > 0 && s.capitalised(h);
-        if !(s.stopword(h) || COUNT_WORDS.contains(&w) || named) {
+        // "in the second quarter of $930 million": a time counts nothing.
+        let time = Period::from_word(w).is_some() || SPANS_OF_TIME.contains(&w) || is_time_name(w);
+        if !(s.stopword(h) || COUNT_WORDS.contains(&w) || named || time) {
             return Some((h, modifiers_before(s, h)));
         }
         return None;
@@ -1616,6 +1631,20 @@ fn named_before_comma(s: &Sentence, first: usize) -> Option<Vec<Term>> {
     }
     (!out.is_empty() && !out.iter().any(|t| is_time_name(t))).then_some(out)
 }
+
+/// Verbs of having: a figure right after one counts what there is ("had
+/// 12,700 employees"), a stock, not an event ("laid off 4,500"). The first
+/// is the one every such figure is marked with.
+pub const STOCK_WORDS: &[&str] = &[
+    "have",
+    "has",
+    "had",
+    "having",
+    "employ",
+    "employs",
+    "employed",
+    "employing",
+];
 
 /// Auxiliaries and adverbs between a noun phrase and its verb.
 const AUXILIARIES: &[&str] = &[

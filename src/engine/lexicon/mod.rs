@@ -99,9 +99,17 @@ pub fn verb_base(word: &str) -> Option<&'static str> {
     static FORMS: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
     FORMS
         .get_or_init(|| {
-            include_str!("verb.exc")
-                .lines()
-                .filter_map(|l| l.split_once(' '))
+            let pairs = || {
+                include_str!("verb.exc")
+                    .lines()
+                    .filter_map(|l| l.split_once(' '))
+            };
+            // "lay" is the past of "lie" and a verb of its own ("laid
+            // off"): a form that is another form's base keeps its word.
+            let bases: rustc_hash::FxHashSet<&str> =
+                pairs().flat_map(|(_, bases)| bases.split(' ')).collect();
+            pairs()
+                .filter(|(form, _)| !bases.contains(form))
                 .map(|(form, base)| (form, base.split(' ').next().unwrap_or(base)))
                 .collect()
         })
@@ -234,6 +242,8 @@ mod tests {
         assert_eq!(verb_base("drunk"), Some("drink"));
         assert_eq!(verb_base("grew"), Some("grow"));
         assert_eq!(verb_base("counted"), None);
+        // "lay off" is its own verb, not "lie".
+        assert_eq!(verb_base("lay"), None);
         assert_eq!(stem("Drank"), stem("drinks"));
         assert_eq!(stem("grew"), stem("grown"));
         assert_ne!(stem("grew"), stem("drank"));
