@@ -33,12 +33,17 @@ pub fn same_thing(d: &Figure, s: &Figure) -> Option<Alignment> {
     })
 }
 
+/// Are two values one number, but for the rounding of arithmetic?
+pub(super) fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 * b.abs().max(1.0)
+}
+
 /// Is the draft's number the source's, mistyped: the same digits in
 /// another order or at another scale, or the same value for another
 /// period? Needs two significant digits: "12" and "21" say little.
 pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
     if d.per.is_some() && s.per.is_some() && d.per != s.per {
-        return (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0);
+        return same_value(d.value, s.value);
     }
     let digits = |f: &Figure| -> Vec<u8> {
         let mut v: Vec<u8> = f.text.bytes().filter(u8::is_ascii_digit).collect();
@@ -93,8 +98,7 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         );
     // What there is ("had 12,700 employees") is not what was done ("laid
     // off 4,500 employees").
-    let have = text::stem(figure::STOCK_WORDS[0]);
-    let stock = |f: &Figure| f.governor == Some(have);
+    let stock = |f: &Figure| f.governor == Some(figure::stock_mark());
     let acts = |f: &Figure| f.governor.is_some() && !stock(f) || f.event.is_some();
     let stock_and_act = stock(d) && acts(s) || stock(s) && acts(d);
     // "cut from six devices to four" against "four devices": the old end
@@ -103,7 +107,7 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
     let old_end = matches!(
         (d.side, s.side),
         (Side::From, Side::None) | (Side::None, Side::From)
-    ) && (d.value - s.value).abs() > 1e-9 * s.value.abs().max(1.0);
+    ) && !same_value(d.value, s.value);
     if !events || !frames || stock_and_act || old_end || d.role != s.role || !plausible_slip(d, s) {
         return false;
     }
@@ -325,7 +329,7 @@ pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
     let (db, sb) = (&d.band, &s.band);
     if sb.is_point() {
         if db.is_point() {
-            if (d.value - s.value).abs() < 1e-9 * s.value.abs().max(1.0) {
+            if same_value(d.value, s.value) {
                 Relation::Exact
             } else if d.step > s.step && (d.value - s.value).abs() < d.step / 2.0 {
                 // "1,500" for "1,523": rounded, so vaguer.

@@ -40,11 +40,15 @@ pub(super) fn day_of(date: &str) -> Option<&str> {
 /// the draft's figure wrong, unless its scale slipped ("$6 million" for
 /// "$6 billion").
 pub(super) fn other_day(draft_day: Option<&str>, corpus: &Corpus, key: usize) -> bool {
-    let source_day = corpus
+    matches!((draft_day, source_day(corpus, key)), (Some(a), Some(b)) if a != b)
+}
+
+/// The day a source was written, from its front matter or dateline.
+pub(super) fn source_day(corpus: &Corpus, key: usize) -> Option<&str> {
+    corpus
         .get(key)
         .and_then(|s| s.meta.date.as_deref())
-        .and_then(day_of);
-    matches!((draft_day, source_day), (Some(a), Some(b)) if a != b)
+        .and_then(day_of)
 }
 
 /// Words that put a figure in the past ("had 4,800 workers last week",
@@ -200,18 +204,15 @@ pub(super) fn check_figure(
     let anonymous = |f: &Figure| owners(f).next().is_none();
     // Nor is one from a source dated after every source that contradicts
     // the figure strongly: the count may have been revised since.
-    let date_of = |key: usize| {
-        corpus
-            .get(key)
-            .and_then(|s| s.meta.date.as_deref())
-            .and_then(day_of)
-    };
     let newest_contradiction = cands
         .iter()
         .filter(|c| c.3 == Relation::Contradicts && c.4)
-        .map(|c| date_of(c.1))
+        .map(|c| source_day(corpus, c.1))
         .max();
-    let revised = |key: usize| date_of(key).is_some() && Some(date_of(key)) > newest_contradiction;
+    let revised = |key: usize| {
+        let day = source_day(corpus, key);
+        day.is_some() && Some(day) > newest_contradiction
+    };
     let supports: Vec<_> = cands
         .iter()
         .filter(|c| matches!(c.3, Relation::Exact | Relation::Within))
@@ -226,10 +227,7 @@ pub(super) fn check_figure(
             supports.iter().find_map(|c| {
                 // A source written after the draft's own date says
                 // nothing of what was current then.
-                let later = match (day, corpus.get(c.1).and_then(|s| s.meta.date.as_deref())) {
-                    (Some(d), Some(s)) => day_of(s).is_some_and(|s| s > d),
-                    _ => false,
-                };
+                let later = matches!((day, source_day(corpus, c.1)), (Some(d), Some(s)) if s > d);
                 let new = (c.2.side == Side::From && c.4 && !later)
                     .then(|| new_value_of(corpus, c.1, c.2))
                     .flatten()?;
@@ -256,11 +254,11 @@ pub(super) fn check_figure(
     } else if let Some(range) = cands.iter().find(|c| {
         // "between $50,000 and $70,000" against a source's "between
         // $55,000 and $70,000": the range is the figure to answer, not a
-        // point inside the draft's.
-        // A range that shares one end with the draft's is the same range
-        // with the other end changed, however loosely its clause aligns.
-        let one_end = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
-        let shares_end = one_end(fig.band.lo, c.2.band.lo) || one_end(fig.band.hi, c.2.band.hi);
+        // point inside the draft's. One that shares an end with the draft's
+        // is the same range with the other end changed, however loosely its
+        // clause aligns.
+        let shares_end =
+            same_value(fig.band.lo, c.2.band.lo) || same_value(fig.band.hi, c.2.band.hi);
         fig.qualifier == Qualifier::Range
             && c.2.qualifier == Qualifier::Range
             && c.3 == Relation::Contradicts
@@ -327,10 +325,9 @@ pub(super) const DRAFTS_SOURCES: usize = 8;
 /// "14,518 votes" for the source's "14,581", "$65,000 a week" for "a
 /// month": a slip can hide the very noun or words that find a figure's
 /// candidates, leaving it unsourced or loosely aligned. Such figures are
-/// compared again with
-/// every figure of the sources the draft is built from (the ones that
-/// support its other figures), and a strong alignment with a number
-/// mistyped makes it wrong.
+/// compared again with every figure of the sources the draft is built
+/// from (the ones that support its other figures), and a strong alignment
+/// with a number mistyped makes it wrong.
 pub(super) fn slips_in_drafts_sources(figures: &mut [FigureCheck], corpus: &Corpus) {
     let mut support: Vec<(usize, usize)> = Vec::new();
     for fc in figures

@@ -613,8 +613,7 @@ pub(super) fn only_minor(diff: &[DiffOp], articles: bool) -> bool {
             (DiffOp::Equal(_), _) => i += 1,
             (DiffOp::Delete(a), Some(DiffOp::Insert(b)))
             | (DiffOp::Insert(b), Some(DiffOp::Delete(a))) => {
-                let same = quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase());
-                if !same {
+                if !quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase()) {
                     return false;
                 }
                 changed = true;

@@ -1396,7 +1396,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         .and_then(|k| s.word(k))
         .is_some_and(|w| STOCK_WORDS.contains(&w));
     if governor.is_none() && stock {
-        governor = Some(stem(STOCK_WORDS[0]));
+        governor = Some(stock_mark());
     }
     let after_np = if before_figure {
         end_tok
@@ -1633,8 +1633,8 @@ fn named_before_comma(s: &Sentence, first: usize) -> Option<Vec<Term>> {
 }
 
 /// Verbs of having: a figure right after one counts what there is ("had
-/// 12,700 employees"), a stock, not an event ("laid off 4,500"). The first
-/// is the one every such figure is marked with.
+/// 12,700 employees"), a stock, not an event ("laid off 4,500"); see
+/// `stock_mark`.
 pub const STOCK_WORDS: &[&str] = &[
     "have",
     "has",
@@ -1645,6 +1645,12 @@ pub const STOCK_WORDS: &[&str] = &[
     "employed",
     "employing",
 ];
+
+/// The governor every figure after a verb of having is marked with.
+pub fn stock_mark() -> Term {
+    static HAVE: std::sync::OnceLock<Term> = std::sync::OnceLock::new();
+    *HAVE.get_or_init(|| stem(STOCK_WORDS[0]))
+}
 
 /// Auxiliaries and adverbs between a noun phrase and its verb.
 const AUXILIARIES: &[&str] = &[
