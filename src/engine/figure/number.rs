@@ -3,8 +3,11 @@
 //! "half a dozen", "two-thirds", "50mph", "a 54-year-old"). The word lists
 //! are tables; the reader only walks them.
 
+use super::band::step_of;
+use super::scan::starts_core;
+use super::sentence::{Core, Sentence};
 use super::unit::{self, Unit};
-use super::{Core, Interval, Qualifier, Sentence};
+use super::{Interval, Qualifier};
 use crate::engine::text::TokenKind;
 
 pub(super) const UNITS: &[&str] = &[
@@ -145,7 +148,7 @@ pub(super) fn hyphenated_fractions() -> impl Iterator<Item = String> {
 
 /// Does `w` open a number ("Twelve", "A", "Half")?
 pub(super) fn is_number_word_start(w: &str) -> bool {
-    super::starts_core(w) || scale_word(w).is_some()
+    starts_core(w) || scale_word(w).is_some()
 }
 
 /// Digits with thousands commas and a decimal part at the start of `s`,
@@ -258,13 +261,7 @@ fn digits(s: &Sentence, i: usize, v: f64) -> Core {
         scale = 12.0;
         last = i + 1;
     }
-    core(
-        i,
-        last,
-        v * scale,
-        Unit::Count,
-        super::step_of(s.raw(i), scale),
-    )
+    core(i, last, v * scale, Unit::Count, step_of(s.raw(i), scale))
 }
 
 /// Digits glued to letters: "1.5m", "20k", "50mph", "256GB", "USD1,700",
@@ -290,7 +287,7 @@ fn glued(s: &Sentence, i: usize) -> Option<Core> {
         .unwrap_or(tail.len());
     let suffix = &tail[..word_len];
     let (value, step, end) = if suffix.is_empty() {
-        (v, super::step_of(&rest[..n], 1.0), start + letters + n)
+        (v, step_of(&rest[..n], 1.0), start + letters + n)
     } else if let Some(sc) = scale_suffix(suffix).filter(|_| {
         // "6B" is a room or a grade; "$6B" is money.
         !suffix.eq_ignore_ascii_case("b")
@@ -299,16 +296,12 @@ fn glued(s: &Sentence, i: usize) -> Option<Core> {
     }) {
         (
             v * sc,
-            super::step_of(&rest[..n], sc),
+            step_of(&rest[..n], sc),
             start + letters + n + word_len,
         )
     } else if let (Unit::Count, Some((u, len))) = (&unit, unit::unit_after(tail, true)) {
         unit = u;
-        (
-            v,
-            super::step_of(&rest[..n], 1.0),
-            start + letters + n + len,
-        )
+        (v, step_of(&rest[..n], 1.0), start + letters + n + len)
     } else {
         return None;
     };
@@ -321,7 +314,7 @@ fn glued(s: &Sentence, i: usize) -> Option<Core> {
 /// third of", "two-thirds", "dozens", "tens of thousands".
 fn words(s: &Sentence, at: usize) -> Option<Core> {
     let w = &s.words[at];
-    if !super::starts_core(w) {
+    if !starts_core(w) {
         return None;
     }
     // A capitalised number word inside a sentence is a name ("7-Eleven",
