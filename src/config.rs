@@ -2,7 +2,7 @@
 //! server's `initializationOptions` and `didChangeConfiguration` settings use
 //! the same keys and override the file.
 
-use crate::engine::verdict::{Code, Severity};
+use crate::engine::verdict::{Code, Finding, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -130,11 +130,22 @@ impl Settings {
 
     /// The severity to report a code at, or `None` when it is off.
     pub fn severity(&self, code: Code) -> Option<Severity> {
+        self.severity_or(code, code.default_severity())
+    }
+
+    /// The severity to report a finding at: the level set for its code,
+    /// else the engine's own (which may be below its code's default, as
+    /// for a quote whose speaker no source names), or `None` when off.
+    pub fn severity_of(&self, finding: &Finding) -> Option<Severity> {
+        self.severity_or(finding.code, finding.severity)
+    }
+
+    fn severity_or(&self, code: Code, engine: Severity) -> Option<Severity> {
         if code == Code::FigureUnsourced && self.unsourced_figures == Some(false) {
             return None;
         }
         match self.severity.get(code.as_str()) {
-            None => Some(code.default_severity()),
+            None => Some(engine),
             Some(Level::Off) => None,
             Some(Level::Error) => Some(Severity::Error),
             Some(Level::Warning) => Some(Severity::Warning),

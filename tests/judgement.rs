@@ -431,7 +431,9 @@ fn not_count_a_span_of_time_before_of_is_not_what_a_sum_counts() {
             &[src],
             "Its sales in the quarter were about $160 million, the company said.\n"
         ),
-        Vec::<String>::new()
+        // What the sum counts is the sales, not the quarter (of the
+        // source's charge): no source gives it.
+        vec!["0:30-0:48 hint[figure-unsourced] no source gives a figure for sales"]
     );
 }
 
@@ -447,5 +449,166 @@ fn change_the_old_end_is_not_a_plain_count_to_contradict() {
             "Norvale Glass will cut its range from six models to four next year.\n"
         ),
         Vec::<String>::new()
+    );
+}
+
+const WALKOUT: (&str, &str) = (
+    "002_wire.md",
+    "Chief executive Lena Ortvald wrote to staff on Tuesday. A strike \"would put our shared recovery in jeopardy and hurt our customers,\" Ortvald wrote.\n",
+);
+
+#[test]
+fn quote_more_of_a_statement_than_the_source_printed_is_only_partly_sourced() {
+    assert_eq!(
+        check(
+            &[WALKOUT],
+            "Ortvald wrote: \"We can get back on track, but a strike would put our shared recovery in jeopardy and hurt our customers.\"\n"
+        ),
+        vec!["0:15-0:121 info[quote-unsourced] only part of this quote is in the sources, word for word: “would put our shared recovery in jeopardy and hurt our customers”; see 002; no source has the rest"]
+    );
+}
+
+#[test]
+fn unsourced_a_quote_from_someone_the_sources_name_is_a_warning_and_from_a_stranger_information() {
+    let draft = "\"We will not be moved by threats,\" Ortvald said.\n\n\"We will not be moved by threats,\" said Pim Achterberg, a machinist.\n";
+    assert_eq!(
+        check(&[WALKOUT], draft),
+        vec![
+            "0:0-0:34 warning[quote-unsourced] no source has these words",
+            "2:0-2:34 info[quote-unsourced] no source has these words or names who said them",
+        ]
+    );
+}
+
+#[test]
+fn speaker_a_pronoun_is_not_a_quoted_title_or_an_owner() {
+    let src = (
+        "003_paper.md",
+        "A radio played Bay City Band's \"Hold Me Down Tonight\" on the picket line.\n\n\"The offer is an insult to every worker here,\" said union leader Rosa Imbert.\n",
+    );
+    let draft = "Chief executive Lena Ortvald spoke on Tuesday. A radio played Bay City Band's \"Hold Me Down Tonight\" on the picket line. She said: \"The offer is an insult to every worker here.\"\n";
+    assert_eq!(
+        check(&[src], draft),
+        vec!["0:131-0:177 error[quote-misattributed] source attributes these words to Rosa Imbert, not Lena Ortvald; see 003"]
+    );
+}
+
+#[test]
+fn band_the_very_number_a_source_bounds_is_imprecise_not_wrong() {
+    let src = (
+        "004_wire.md",
+        "The company will cut more than 15% of its workforce.\n",
+    );
+    assert_eq!(
+        check(&[src], "The company will cut 15% of its workforce.\n"),
+        vec!["0:21-0:24 info[figure-imprecise] source says more than 15% workforce, not 15%; see 004"]
+    );
+    let src = (
+        "005_wire.md",
+        "The company will cut 15% of its workforce.\n",
+    );
+    assert_eq!(
+        check(&[src], "The company will cut more than 15% of its workforce.\n"),
+        vec!["0:21-0:34 info[figure-imprecise] source says 15% workforce, not more than 15%; see 005"]
+    );
+}
+
+#[test]
+fn unit_a_number_in_another_unit_is_no_slip_of_the_same_digits() {
+    let src = (
+        "006_paper.md",
+        "The storm brought winds of 150 miles per hour. The town sits 15 feet above sea level.\n",
+    );
+    assert_eq!(
+        check(&[src], "The storm hit the coast with winds of 150 miles.\n"),
+        vec!["0:38-0:47 hint[figure-unsourced] no source gives a figure for winds"]
+    );
+}
+
+#[test]
+fn number_words_half_a_million_and_a_quarter_of_a_million() {
+    let src = (
+        "007_wire.md",
+        "More than half a million people were ordered to evacuate. A quarter of a million homes lost power.\n",
+    );
+    assert!(check(
+        &[src],
+        "More than 500,000 people were ordered to evacuate.\n"
+    )
+    .is_empty());
+    assert_eq!(
+        check(&[src], "About 400,000 homes lost power.\n"),
+        vec!["0:0-0:13 error[figure-mismatch] source says A quarter of a million homes, not About 400,000; see 007"]
+    );
+}
+
+#[test]
+fn time_a_snapshot_within_a_day_is_not_contradicted_by_another_hour() {
+    let src = (
+        "008_wire.md",
+        "More than 290,000 homes and businesses were without power in the two states.\n",
+    );
+    assert!(check(
+        &[src],
+        "Nearly 470,000 homes and businesses in the two states had lost power by Thursday morning.\n"
+    )
+    .is_empty());
+    assert_eq!(
+        check(&[src], "Nearly 470,000 homes and businesses were without power in the two states.\n"),
+        vec!["0:0-0:14 error[figure-mismatch] source says More than 290,000 homes, not Nearly 470,000; see 008"]
+    );
+}
+
+#[test]
+fn rate_a_noun_before_the_figure_keeps_the_rate_after_it() {
+    let src = (
+        "009_paper.md",
+        "The average wage at the mill is about $58,000 a year, according to the union.\n",
+    );
+    assert_eq!(
+        check(&[src], "The mill's average wage is about $58,000 a month.\n"),
+        vec!["0:27-0:40 error[figure-mismatch] source says average wage of about $58,000 a year, not about $58,000 a month; see 009"]
+    );
+    assert!(check(&[src], "The mill's average wage is about $58,000 a year.\n").is_empty());
+}
+
+#[test]
+fn partitive_n_of_its_things_is_a_part_and_all_n_the_whole() {
+    let src = (
+        "010_wire.md",
+        "About 640 poll workers staffed the county's precincts. The county paid overtime to 112 of them.\n",
+    );
+    assert!(check(
+        &[src],
+        "The county paid overtime to 112 of its poll workers.\n"
+    )
+    .is_empty());
+    let src = (
+        "011_wire.md",
+        "All 71 of the county's precincts had reported by 11 p.m.\n",
+    );
+    assert_eq!(
+        check(&[src], "All 112 of its precincts had reported by 11 p.m.\n"),
+        vec!["0:4-0:7 error[figure-mismatch] source says 71 precincts, not 112; see 011"]
+    );
+}
+
+#[test]
+fn subject_another_kind_of_the_same_noun_is_not_contradicted() {
+    let src = (
+        "012_paper.md",
+        "Of its 37 contracts, 29 were padded: 21 of the 26 city contracts and eight of the 11 county jobs.\n",
+    );
+    assert!(check(
+        &[src],
+        "Prosecutors now say 10 of the company's county contracts were padded.\n"
+    )
+    .is_empty());
+    assert_eq!(
+        check(
+            &[src],
+            "Prosecutors say 12 of the 26 city contracts were padded.\n"
+        ),
+        vec!["0:16-0:18 error[figure-mismatch] source says 21 city contracts, not 12; see 012"]
     );
 }

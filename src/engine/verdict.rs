@@ -87,7 +87,9 @@ impl Code {
             }
             Code::SourcesDisagree => "A source supports the figure, but another source disagrees.",
             Code::QuoteMismatch => "A source has these words, but not verbatim.",
-            Code::QuoteUnsourced => "No source has anything close to this quote.",
+            Code::QuoteUnsourced => {
+                "No source has these words, or only part of them. A Warning when the sources name the speaker, else Information."
+            }
             Code::QuoteMisattributed => "The source attributes these words to someone else.",
             Code::QuoteParaphrased => {
                 "The source reports these words as speech without quotation marks: they are a paraphrase, not the speaker's words."

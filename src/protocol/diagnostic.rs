@@ -66,7 +66,7 @@ pub fn to_diagnostics(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for f in findings {
-        let Some(severity) = settings.severity(f.code) else {
+        let Some(severity) = settings.severity_of(f) else {
             continue;
         };
         let related: Vec<DiagnosticRelatedInformation> = f

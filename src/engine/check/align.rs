@@ -39,8 +39,9 @@ pub(super) fn same_value(a: f64, b: f64) -> bool {
 }
 
 /// Is the draft's number the source's, mistyped: the same digits in
-/// another order or at another scale, or the same value for another
-/// period? Needs two significant digits: "12" and "21" say little.
+/// another order or at another scale word, in the same unit, or the same
+/// value for another period? Needs two significant digits: "12" and "21"
+/// say little.
 pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
     if d.per.is_some() && s.per.is_some() && d.per != s.per {
         return same_value(d.value, s.value);
@@ -59,7 +60,11 @@ pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
     let (mut x, mut y) = (a.clone(), b.clone());
     x.sort_unstable();
     y.sort_unstable();
-    x == y && (a != b || d.value != s.value)
+    // A slip keeps the unit as written, and moves the number by a scale
+    // word ("million" for "billion") or within its own order: "150 miles"
+    // is no slip of "15 feet", nor "$1.5 billion" of "$15 billion".
+    let (ratio, thousands) = ratio_of(d, s);
+    x == y && (a != b || d.value != s.value) && d.unit == s.unit && (ratio < 10.0 || thousands)
 }
 
 /// Is the draft's number the source's at another scale ("$6 million" for
@@ -108,13 +113,24 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         (d.side, s.side),
         (Side::From, Side::None) | (Side::None, Side::From)
     ) && !same_value(d.value, s.value);
-    if !events || !frames || stock_and_act || old_end || d.role != s.role || !plausible_slip(d, s) {
+    if !events
+        || !frames
+        || stock_and_act
+        || old_end
+        || d.role != s.role
+        || !plausible_slip(d, s)
+        || !times_agree(d, s)
+    {
         return false;
     }
     match (&d.head, &s.head) {
         // A broader noun ("people") may hold more than a narrower one
         // ("residents") counts: it is not contradicted by it.
-        (Some(a), Some(b)) => lexicon::kinship(*a, *b) == Some(Kinship::Same) && owners_agree(d, s),
+        (Some(a), Some(b)) => {
+            lexicon::kinship(*a, *b) == Some(Kinship::Same)
+                && owners_agree(d, s)
+                && !modifiers_clash(d, s)
+        }
         _ => {
             let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
             let union = d.context.len() + s.context.len() - shared;
@@ -135,6 +151,47 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
                 && owners_agree(d, s)
         }
     }
+}
+
+/// Were two figures taken at the same time, as far as their sentences
+/// say? Not when each names a time and they share none ("on Monday",
+/// "on Thursday"), nor when one is a snapshot within a day ("by Thursday
+/// morning") and the other shares none of its times: a count that moves
+/// through a day is not contradicted by another hour's.
+pub(super) fn times_agree(d: &Figure, s: &Figure) -> bool {
+    let times = |f: &Figure| -> Vec<(Term, lexicon::TimeKind)> {
+        f.context
+            .iter()
+            .filter_map(|t| lexicon::time_kind(t).map(|k| (*t, k)))
+            .collect()
+    };
+    let (a, b) = (times(d), times(s));
+    let shared = a.iter().any(|(t, _)| b.iter().any(|(u, _)| u == t));
+    let snapshot =
+        |x: &[(Term, lexicon::TimeKind)]| x.iter().any(|(_, k)| *k == lexicon::TimeKind::Part);
+    if !a.is_empty() && !b.is_empty() && !shared {
+        return false;
+    }
+    shared || !(snapshot(&a) || snapshot(&b))
+}
+
+/// Do two figures of one head noun belong to different kinds of body
+/// ("county contracts", "city contracts")? Both have lower-case modifiers
+/// that say what kind of body owns the thing (`owner_kinds.tsv`), they
+/// share none, and neither clause has the other's.
+pub(super) fn modifiers_clash(d: &Figure, s: &Figure) -> bool {
+    let plain = |f: &Figure| -> Vec<Term> {
+        f.modifiers
+            .iter()
+            .filter(|m| !f.proper.contains(m) && lexicon::is_owner_kind(m))
+            .copied()
+            .collect()
+    };
+    let (a, b) = (plain(d), plain(s));
+    !a.is_empty()
+        && !b.is_empty()
+        && !a.iter().any(|m| b.contains(m) || s.local.contains(m))
+        && !b.iter().any(|m| d.local.contains(m))
 }
 
 /// Are two values close enough to be one figure misread: within ten
@@ -337,7 +394,9 @@ pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
             } else {
                 Relation::Contradicts
             }
-        } else if db.contains(s.value) {
+        } else if db.contains(s.value) || same_value(d.value, s.value) {
+            // "more than 15%" for a source's "15%": a bound at the very
+            // number, vaguer but not wrong.
             Relation::Vaguer
         } else {
             Relation::Contradicts
@@ -353,6 +412,10 @@ pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
     } else if db.is_point() {
         if sb.contains(d.value) {
             Relation::Within
+        } else if same_value(d.value, s.value) && s.upper.is_none() {
+            // "15%" for a source's "more than 15%": the number the source
+            // bounds, given as the figure.
+            Relation::Vaguer
         } else {
             Relation::Contradicts
         }

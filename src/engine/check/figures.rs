@@ -437,16 +437,27 @@ pub(super) fn figure_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findi
                 } else {
                     Code::FigureImprecise
                 };
+                // "$58,000 a month" for "a year": the rate is what is wrong,
+                // and is named on both sides; putting the source's number
+                // in place would change nothing.
+                let rate =
+                    figure_of(corpus, best).is_some_and(|sf| sf.per.is_some() && sf.per != f.per);
+                let draft = if rate {
+                    format!("{}{}", f.text, f.rate_words())
+                } else {
+                    f.text.clone()
+                };
+                let replacement = match_case(&f.text, &src_fig_text);
                 out.push(Finding {
                     code,
                     severity: code.default_severity(),
                     span: f.span.clone(),
-                    message: format!("source says {}, not {}; see {}", best.said, f.text, best.id),
+                    message: format!("source says {}, not {}; see {}", best.said, draft, best.id),
                     evidence: fc.evidence.clone(),
-                    fix: Some(Fix {
+                    fix: (replacement != f.text).then(|| Fix {
                         title: format!("Change to {} ({})", src_fig_text, best.id),
                         span: f.span.clone(),
-                        replacement: match_case(&f.text, &src_fig_text),
+                        replacement,
                     }),
                     diff: Vec::new(),
                 });
@@ -491,11 +502,16 @@ pub(super) fn figure_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findi
 
 /// The source figure's own text ("25", "around six") for an evidence entry.
 pub(super) fn source_figure(corpus: &Corpus, ev: &Evidence) -> String {
+    figure_of(corpus, ev)
+        .map(|f| f.text.clone())
+        .unwrap_or_else(|| ev.said.clone())
+}
+
+/// The source figure a piece of evidence quotes.
+pub(super) fn figure_of<'a>(corpus: &'a Corpus, ev: &Evidence) -> Option<&'a Figure> {
     corpus
         .get(ev.source)
         .and_then(|s| s.figures.iter().find(|f| f.span.start == ev.passage.start))
-        .map(|f| f.text.clone())
-        .unwrap_or_else(|| ev.said.clone())
 }
 
 /// Keeps a sentence-initial capital when replacing "Over 20" with "25".

@@ -63,6 +63,9 @@ pub enum QuoteVerdict {
     Paraphrased,
     /// The source's words but for a contraction ("we are" / "we're").
     Wording,
+    /// A source prints part of the quote word for word, and nothing of the
+    /// rest: the draft quotes more of the statement than the source did.
+    PartlySourced,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

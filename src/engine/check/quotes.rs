@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::engine::source::Source;
+use crate::engine::verdict::Severity;
 
 pub(super) struct Match {
     pub(super) source: SourceKey,
@@ -455,6 +456,13 @@ pub(super) fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck 
             extend_to_quote(corpus, &mut f, n);
             let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
             check.diff = word_diff(draft, &all, corpus, &f);
+            if let Some((first, last)) = printed_inside(corpus, &f, &flat) {
+                check.verdict = QuoteVerdict::PartlySourced;
+                check.diff = Vec::new();
+                let ev = quote_evidence(corpus, f.source, first, last, Stance::Supports);
+                check.evidence.push(ev);
+                return check;
+            }
             check.verdict = if only_minor(&check.diff, true) {
                 QuoteVerdict::Wording
             } else if narration && reports_speech(corpus, f.source, f.first) {
@@ -629,6 +637,59 @@ pub(super) fn only_minor(diff: &[DiffOp], articles: bool) -> bool {
     changed
 }
 
+/// The fewest of a source's quoted words, printed word for word inside a
+/// longer draft quote, that make the quote partly sourced.
+const PART_WORDS: usize = 4;
+
+/// The source's words (first and last) of a quotation in the matched
+/// source that the draft quote `q` (word ids) holds whole, word for word,
+/// with more words around it: the draft quotes more of the statement than
+/// the source printed ("a strike would put our recovery in jeopardy" from
+/// the source, inside a longer sentence in the draft). So are words the
+/// source narrates as its own.
+pub(super) fn printed_inside(corpus: &Corpus, f: &Fuzzy, q: &[u32]) -> Option<(usize, usize)> {
+    let s = corpus.get(f.source)?;
+    let ids = corpus.word_ids(f.source);
+    let holds = |words: &[u32]| {
+        words.len() >= PART_WORDS
+            && words.len() < q.len()
+            && q.windows(words.len()).any(|w| w == words)
+    };
+    // Words the source prints as its own narration, not as anyone's speech
+    // ("He called the moves some of the most consequential changes").
+    let narrated = in_narration(corpus, f.source, f.first, f.last)
+        && !reports_speech(corpus, f.source, f.first);
+    if narrated && ids.get(f.first..=f.last).is_some_and(holds) {
+        return Some((f.first, f.last));
+    }
+    let near = f.first.saturating_sub(q.len())..(f.last + q.len()).min(s.word_count());
+    let quote_of = |j: usize| {
+        let w = s.word_span(j);
+        s.quotes
+            .iter()
+            .position(|q| q.span.start <= w.start && w.end <= q.span.end)
+    };
+    // `"A," he said. "B."` quoted whole with a word of A changed: the
+    // match reaches into two of the source's quotes, and is a misquote.
+    let mut quotes: Vec<usize> = f.pairs.iter().filter_map(|&(_, j)| quote_of(j)).collect();
+    quotes.dedup();
+    if quotes.len() > 1 {
+        return None;
+    }
+    s.quotes.iter().find_map(|quote| {
+        let inside: Vec<usize> = near
+            .clone()
+            .filter(|&j| {
+                let w = s.word_span(j);
+                quote.span.start <= w.start && w.end <= quote.span.end
+            })
+            .collect();
+        let (&first, &last) = (inside.first()?, inside.last()?);
+        let words = ids.get(first..=last)?;
+        (inside.len() == last - first + 1 && holds(words)).then_some((first, last))
+    })
+}
+
 /// Widens a fuzzy match over source words the draft changed at either end
 /// ("emails and texts" for "emails and phone calls"), within the source's
 /// own quote so that the attribution after it is not swallowed.
@@ -733,6 +794,40 @@ fn with_exact_words(qc: &QuoteCheck, code: Code, message: String) -> Finding {
     }
 }
 
+/// A quote no source has. It is a Warning when the sources speak of the
+/// person the draft gives it to: words put in the mouth of someone the
+/// sources quote or name, and found in none of them. A quote with no
+/// named speaker, or given to someone no source names (a reporter's own
+/// interview, a sign, a title), is only Information: the sources cannot
+/// say anything about it either way.
+fn unsourced(qc: &QuoteCheck, corpus: &Corpus) -> Finding {
+    let known = qc
+        .quote
+        .speaker
+        .as_ref()
+        .is_some_and(|s| s.named && corpus.frequency(corpus.word_id(&s.key())) > 0);
+    let (severity, message) = if known {
+        (
+            Code::QuoteUnsourced.default_severity(),
+            "no source has these words".to_string(),
+        )
+    } else {
+        (
+            Severity::Information,
+            "no source has these words or names who said them".to_string(),
+        )
+    };
+    Finding {
+        code: Code::QuoteUnsourced,
+        severity,
+        span: qc.quote.span.clone(),
+        message,
+        evidence: Vec::new(),
+        fix: None,
+        diff: Vec::new(),
+    }
+}
+
 /// The findings of the quotes.
 pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Finding>) {
     for qc in &a.quotes {
@@ -808,15 +903,22 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
                 );
                 out.push(with_exact_words(qc, Code::QuoteWording, message));
             }
-            QuoteVerdict::Unsourced => out.push(Finding {
-                code: Code::QuoteUnsourced,
-                severity: Code::QuoteUnsourced.default_severity(),
-                span,
-                message: "no source has these words".to_string(),
-                evidence: Vec::new(),
-                fix: None,
-                diff: Vec::new(),
-            }),
+            QuoteVerdict::Unsourced => out.push(unsourced(qc, corpus)),
+            QuoteVerdict::PartlySourced => {
+                let best = &qc.evidence[0];
+                out.push(Finding {
+                    code: Code::QuoteUnsourced,
+                    severity: Severity::Information,
+                    span,
+                    message: format!(
+                        "only part of this quote is in the sources, word for word: “{}”; see {}; no source has the rest",
+                        best.said, best.id
+                    ),
+                    evidence: qc.evidence.clone(),
+                    fix: None,
+                    diff: qc.diff.clone(),
+                });
+            }
         }
     }
 }

@@ -74,6 +74,8 @@ impl Window {
 #[derive(Default)]
 pub(super) struct Governor {
     pub word: Option<Term>,
+    /// The governing word's token.
+    pub at: Option<usize>,
     pub verb: Option<Term>,
     pub direction: Option<Direction>,
 }
@@ -100,6 +102,7 @@ impl Governor {
             if g.word.is_none() && seen <= 4 && governs(s, k) {
                 let st = s.stem(k);
                 g.word = Some(st);
+                g.at = Some(k);
                 if s.words[k].ends_with("ed") && !is_change_stem(st.as_str()) {
                     g.verb = Some(st);
                 }
@@ -189,4 +192,14 @@ pub(super) fn frame_of<'a>(at: impl Iterator<Item = &'a usize>, s: &Sentence) ->
     } else {
         Frame::Actual
     }
+}
+
+/// Is the word at token `k` a noun and no verb of change or of being
+/// ("quarter", not "cut" or "topped")?
+pub(super) fn is_plain_noun(s: &Sentence, k: usize) -> bool {
+    let w = &s.words[k];
+    lexicon::is_noun(lexicon::lemma(w))
+        && !is_change_stem(s.stem(k).as_str())
+        && !LINKING_VERBS.contains(&w)
+        && !w.ends_with("ed")
 }

@@ -43,6 +43,17 @@ pub enum Period {
 }
 
 impl Period {
+    /// The period as a noun: "hour", "day", "week", "month", "year".
+    pub fn word(self) -> &'static str {
+        match self {
+            Period::Hour => "hour",
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+        }
+    }
+
     fn from_word(w: &str) -> Option<Period> {
         Some(match w {
             "hour" | "hourly" => Period::Hour,
@@ -224,12 +235,28 @@ pub struct Figure {
 }
 
 impl Figure {
+    /// " a year" for a rate its noun phrase does not say (a noun before
+    /// the figure, "the average wage is $58,000 a year"), else "".
+    pub fn rate_words(&self) -> String {
+        // "daily arrests", "annual budget": the noun says it already.
+        let said = self
+            .noun
+            .split_whitespace()
+            .any(|w| Period::from_word(&w.to_lowercase()).is_some());
+        match self.per {
+            Some(p) if (self.noun_first || self.noun.is_empty()) && !said => {
+                format!(" a {}", p.word())
+            }
+            _ => String::new(),
+        }
+    }
+
     /// "25 field offices", "more than 1,500 Border Patrol agents".
     pub fn described(&self) -> String {
         if self.noun.is_empty() {
             self.text.clone()
         } else if self.noun_first {
-            format!("{} of {}", self.noun, self.text)
+            format!("{} of {}{}", self.noun, self.text, self.rate_words())
         } else {
             format!("{} {}", self.text, self.noun)
         }
@@ -341,7 +368,15 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         .copied()
         .filter(|k| !np.words.contains(k));
     let local = window.local_words(s, phrase_only);
-    let governor = frame::Governor::before(s, reach.start);
+    let mut governor = frame::Governor::before(s, reach.start);
+    // "its net loss for the quarter was $431 million": what governs a
+    // figure whose noun comes first is that noun, not a noun of the phrase
+    // between them (a verb there, "arrests climbed to 35", still does).
+    if let (Some(h), Some(at)) = (np.head_before, governor.at) {
+        if at > h && frame::is_plain_noun(s, at) {
+            governor.word = Some(s.stem(h));
+        }
+    }
     let after_np = if np.first {
         reach.end
     } else {

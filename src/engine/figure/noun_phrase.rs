@@ -18,6 +18,8 @@ pub(super) struct NounPhrase {
     pub sized: bool,
     /// The head noun's lemma; none for a goal, a capacity or a plan.
     pub head: Option<Term>,
+    /// The head noun's token, when it comes before the figure.
+    pub head_before: Option<usize>,
     /// The phrase as written, and where.
     pub noun: String,
     pub span: Range<usize>,
@@ -68,12 +70,20 @@ pub(super) fn read(s: &Sentence, core: &Core, reach: &Reach, figure_text: &str) 
         }
     }
     let mut end = head.unwrap_or(j.saturating_sub(1));
-    let rate_at = if head.is_some() { end + 1 } else { np_start };
+    let first = noun_first < reach.qual_start;
+    // "The average wage is about $58,000 a year": a noun before the
+    // figure leaves its rate right after it.
+    let rate_at = if head.is_some() && !first {
+        end + 1
+    } else {
+        np_start
+    };
     if let Some(p) = trailing_rate(s, rate_at) {
         per = Some(p);
-        end = rate_at + 1;
+        if !first {
+            end = rate_at + 1;
+        }
     }
-    let first = noun_first < reach.qual_start;
     let (noun, span) = if first {
         let r = s.toks[noun_first].start..s.toks[end].end;
         (text::squash(&s.text[r.clone()]), r)
@@ -93,6 +103,7 @@ pub(super) fn read(s: &Sentence, core: &Core, reach: &Reach, figure_text: &str) 
         per,
         sized,
         head: head.map(|h| lexicon::lemma(s.raw(h))),
+        head_before: head.filter(|_| first),
         noun,
         span,
         first,
@@ -111,7 +122,7 @@ fn names_the_figure(w: &str) -> bool {
 
 /// The figure's role from the words right after it ("a dozen of the 25":
 /// a part), and the token its noun phrase starts at ("half of the
-/// offices", "112 miles of wire": past the "of").
+/// offices", "112 miles of wire", "six of the routes": past the "of").
 fn role_after(s: &Sentence, core: &Core, reach: &Reach, figure_text: &str) -> (Role, usize) {
     let j = reach.end + 1;
     let half = figure_text
@@ -124,12 +135,33 @@ fn role_after(s: &Sentence, core: &Core, reach: &Reach, figure_text: &str) -> (R
     let mut k = j + 1;
     if s.word(k).is_some_and(|w| OF_DETERMINERS.contains(&w)) {
         k += 1;
+        // "six of the city's 53 routes"
+        if s.word(k)
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+        {
+            k += 1;
+        }
     }
-    if matches!(s.toks.get(k).map(|t| &t.kind), Some(TokenKind::Number(_)))
-        || s.word(k).is_some_and(|w| small_number(w).is_some())
+    // "about 220 of the plant's roughly 330 workers"
+    let qualified = s
+        .word(k)
+        .is_some_and(|w| QUALIFIERS.iter().any(|(p, _)| p == &[w]));
+    let k_number = k + usize::from(qualified);
+    if matches!(
+        s.toks.get(k_number).map(|t| &t.kind),
+        Some(TokenKind::Number(_))
+    ) || s.word(k_number).is_some_and(|w| small_number(w).is_some())
         || s.word(k) == Some("a")
     {
         return (Role::Part, j);
+    }
+    // "all 112 of its precincts", "six of the routes": a count of the
+    // definite whole's things, a part of them unless "all" makes it the
+    // whole.
+    let of_the = k > j + 1 && matches!(core.unit, Unit::Count);
+    if of_the {
+        let all = reach.start > 0 && s.word(reach.start - 1) == Some("all");
+        return (if all { Role::Plain } else { Role::Part }, k);
     }
     let of_thing = reach.qualifier == super::Qualifier::Vague
         || core.value == 50.0 && figure_text.ends_with("half")
@@ -148,6 +180,16 @@ fn whole_before(s: &Sentence, start: usize) -> bool {
                     || vague_plural(w).is_some()
                     || COUNTING_NOUNS.contains(&w)
             })
+    };
+    // "six of the city's 53 routes": past an owner's name.
+    let possessive = |k: usize| {
+        s.word(k)
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+    };
+    let start = if start >= 4 && possessive(start - 1) {
+        start - 1
+    } else {
+        start
     };
     start >= 3
         && s.word(start - 1)
@@ -381,7 +423,32 @@ pub(super) fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)
     if verbs == 0 || s.stopword(h) || COUNT_WORDS.contains(&w) || (h > 0 && s.capitalised(h)) {
         return None;
     }
+    let h = head_before_prepositional(s, h);
     Some((h, modifiers_before(s, h)))
+}
+
+/// "The average wage at the plant is": the noun at token `h` ends a
+/// prepositional phrase after the head it belongs to; that head, or `h`.
+fn head_before_prepositional(s: &Sentence, h: usize) -> usize {
+    let mut k = h;
+    if k > 0 && s.word(k - 1).is_some_and(|w| ARTICLES.contains(&w)) {
+        k -= 1;
+    }
+    let of_phrase = k >= 2
+        && s.word(k - 1)
+            .is_some_and(|w| NOUN_PREPOSITIONS.contains(&w));
+    match s.word(k.wrapping_sub(2)).filter(|_| of_phrase) {
+        Some(w)
+            if !s.stopword(k - 2)
+                && !s.capitalised(k - 2)
+                && !COUNT_WORDS.contains(&w)
+                && !w.ends_with("ed")
+                && lexicon::is_noun(lexicon::lemma(w)) =>
+        {
+            k - 2
+        }
+        _ => h,
+    }
 }
 
 /// Up to two content words before a noun at token `h` ("death" in "the

@@ -354,6 +354,9 @@ fn words(s: &Sentence, at: usize) -> Option<Core> {
         return Some(core(at, at, 12.0, Unit::Count, 1.0));
     }
     let (value, last, step) = number_words(s, at)?;
+    if let Some((v, l, st)) = and_a_half(s, value, last) {
+        return Some(core(at, l, v, Unit::Count, st));
+    }
     // "three quarters", "two thirds"
     if let Some(f) = s.word(last + 1).and_then(fraction).filter(|_| value < 10.0) {
         if s.word(last + 1).is_some_and(|w| w.ends_with('s')) {
@@ -367,12 +370,36 @@ fn words(s: &Sentence, at: usize) -> Option<Core> {
     Some(core(at, last, value, Unit::Count, step))
 }
 
+/// "one and a half million", "two and a half": number words `value`,
+/// ending at token `last`, and a half after them; the value, last token
+/// and step.
+fn and_a_half(s: &Sentence, value: f64, last: usize) -> Option<(f64, usize, f64)> {
+    let half = s.word(last + 1) == Some("and")
+        && s.word(last + 2) == Some("a")
+        && s.word(last + 3) == Some("half");
+    if !half || value >= 100.0 {
+        return None;
+    }
+    match s.word(last + 4).and_then(scale_word) {
+        Some(sc) => Some(((value + 0.5) * sc, last + 4, sc / 2.0)),
+        None => Some((value + 0.5, last + 3, 0.5)),
+    }
+}
+
 /// "half the leadership", "at least half of the offices", "half a dozen".
 fn half(s: &Sentence, at: usize) -> Option<Core> {
     let next = s.word(at + 1);
     let prev = if at > 0 { s.word(at - 1) } else { None };
     if next == Some("a") && s.word(at + 2) == Some("dozen") {
         return Some(core(at, at + 2, 6.0, Unit::Count, 1.0));
+    }
+    // "half a million", "half a billion dollars"
+    if let Some(sc) = s
+        .word(at + 2)
+        .and_then(scale_word)
+        .filter(|_| next == Some("a"))
+    {
+        return Some(core(at, at + 2, sc / 2.0, Unit::Count, sc / 2.0));
     }
     if matches!(prev, Some("first" | "second" | "last" | "the" | "a")) {
         return None;
@@ -406,6 +433,11 @@ fn a_number(s: &Sentence, at: usize) -> Option<Core> {
     }
     // "a third of the workforce", "fell by a quarter": not "a third term".
     let f = fraction(n).filter(|_| !n.ends_with('s'))?;
+    // "a quarter of a million"
+    let of_a = s.word(at + 2) == Some("of") && s.word(at + 3) == Some("a");
+    if let Some(sc) = s.word(at + 4).and_then(scale_word).filter(|_| of_a) {
+        return Some(core(at, at + 4, f * sc, Unit::Count, f * sc));
+    }
     let by = at > 0 && matches!(s.word(at - 1), Some("by"));
     (s.word(at + 2) == Some("of") || by).then(|| core(at, at + 1, f * 100.0, Unit::Percent, 1.0))
 }

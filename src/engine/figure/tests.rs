@@ -338,6 +338,26 @@ fn reads_number_words_and_fractions() {
             &[("One hundred and twenty", 120.0, None, "count")],
         ),
         ("It is a third term for the mayor.", &[]),
+        (
+            "More than half a million people fled.",
+            &[("More than half a million", 500_000.0, None, "count")],
+        ),
+        (
+            "A quarter of a million homes lost power.",
+            &[("A quarter of a million", 250_000.0, None, "count")],
+        ),
+        (
+            "About one and a half million people live there.",
+            &[("About one and a half million", 1_500_000.0, None, "count")],
+        ),
+        (
+            "It took two and a half days.",
+            &[("two and a half days", 2.5, None, "day")],
+        ),
+        (
+            "Half a billion dollars was spent.",
+            &[("Half a billion dollars", 5e8, None, "usd")],
+        ),
     ]);
 }
 

@@ -366,3 +366,7 @@ pub(super) const PARTITIVE_PRONOUNS: &[&str] = &["them", "those", "these", "whom
 /// Words after a number that make it a time of day ("10 a.m.", "9 pm",
 /// "5 o'clock"); "a" only with its dot.
 pub(super) const CLOCK_WORDS: &[&str] = &["a", "p", "am", "pm", "o'clock"];
+
+/// Prepositions that attach a phrase to the noun before them ("the
+/// average wage at the plant", "the number of beds in the ward").
+pub(super) const NOUN_PREPOSITIONS: &[&str] = &["at", "in", "of", "for", "on"];

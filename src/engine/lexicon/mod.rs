@@ -132,6 +132,40 @@ pub fn is_owner_kind(stem: &Term) -> bool {
         .contains(stem)
 }
 
+/// What kind of time a word says when a count was taken (`times.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeKind {
+    Day,
+    Month,
+    /// A part of a day ("morning"): a snapshot of a moving count.
+    Part,
+}
+
+/// The kind of time the stem `stem` names, if it names one.
+pub fn time_kind(stem: &Term) -> Option<TimeKind> {
+    static TIMES: OnceLock<Vec<(Term, TimeKind)>> = OnceLock::new();
+    TIMES
+        .get_or_init(|| {
+            include_str!("times.tsv")
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .filter_map(|l| {
+                    let (w, kind) = l.split_once('\t')?;
+                    let kind = match kind.trim() {
+                        "day" => TimeKind::Day,
+                        "month" => TimeKind::Month,
+                        "part" => TimeKind::Part,
+                        _ => return None,
+                    };
+                    Some((super::text::stem(w.trim()), kind))
+                })
+                .collect()
+        })
+        .iter()
+        .find(|(t, _)| t == stem)
+        .map(|(_, k)| *k)
+}
+
 /// WordNet's rules for a regular plural: the ending and what replaces it.
 const DETACHMENTS: &[(&str, &str)] = &[
     ("ies", "y"),

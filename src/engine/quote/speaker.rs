@@ -703,6 +703,22 @@ pub(super) fn transcript_label(t: &Toks) -> Option<Speaker> {
     Some(s)
 }
 
+/// Can the capitalised run `r` name the person a pronoun stands for? Two
+/// words or more ("Dana Ruiz"), or one right before a speech verb
+/// ("Zinsner said"), before no role word; not a title in quotation marks
+/// ("“Look What You Made Me Do”") and not an owner or its thing
+/// ("Intel's AI", "Taylor Swift's").
+fn may_be_person(t: &Toks, r: &Range<usize>) -> bool {
+    let said = t.word(r.end).is_some_and(|w| is_speech_verb(&w));
+    let role = ROLE_WORDS.contains(&&*t.word(r.end).unwrap_or_default());
+    let quoted = r.start > 0 && matches!(t.toks[r.start - 1].kind, TokenKind::Punct('“' | '"'));
+    let possessive = (r.start..r.end).any(|k| {
+        t.word(k)
+            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
+    });
+    (r.len() >= 2 || said) && !role && !quoted && !possessive
+}
+
 pub(super) fn last_named_before(
     lexed: Lexed,
     sentences: &[Range<usize>],
@@ -716,11 +732,7 @@ pub(super) fn last_named_before(
         }
         let t = lexed.toks(r);
         let runs = cap_runs(&t, 0, t.toks.len());
-        if let Some(run) = runs
-            .into_iter()
-            .rev()
-            .find(|r| r.len() >= 2 && !ROLE_WORDS.contains(&&*t.word(r.end).unwrap_or_default()))
-        {
+        if let Some(run) = runs.into_iter().rev().find(|r| may_be_person(&t, r)) {
             return Some(speaker_from_run(&t, run));
         }
     }
