@@ -355,15 +355,15 @@ fn report(title: &str, dir: &Path) -> Option<Tally> {
 
 /// Floors: what the engine measured when they were set, less a margin.
 /// They guard against regressions; the targets are in BENCHMARKS.md.
-const FLOOR_RECALL: f64 = 0.55;
-const FLOOR_PRECISION: f64 = 0.85;
+const FLOOR_RECALL: f64 = 0.62;
+const FLOOR_PRECISION: f64 = 0.89;
 
 /// The held-out corpora (fixtures/eval-heldout) were written apart from
 /// the engine's tuning and scored after it (city_budget and plant_fire
-/// first at 3a604ef, wildfire and hospital at d771ce3); their floors are
-/// set from that score less a margin.
-const HELD_OUT_FLOOR_RECALL: f64 = 0.48;
-const HELD_OUT_FLOOR_PRECISION: f64 = 0.80;
+/// first at 3a604ef, wildfire and hospital at d771ce3, all again at
+/// 38fc8ca); their floors are set from the last score less a margin.
+const HELD_OUT_FLOOR_RECALL: f64 = 0.50;
+const HELD_OUT_FLOOR_PRECISION: f64 = 0.82;
 
 #[test]
 fn accuracy_on_the_evaluation_corpora() {

@@ -612,3 +612,16 @@ fn subject_another_kind_of_the_same_noun_is_not_contradicted() {
         vec!["0:16-0:18 error[figure-mismatch] source says 21 city contracts, not 12; see 012"]
     );
 }
+
+#[test]
+fn change_the_old_value_after_from_and_an_article() {
+    let src = (
+        "013_wire.md",
+        "The company will cut 1,150 jobs at the plant, it said on Feb. 17.\n",
+    );
+    assert!(check(
+        &[src],
+        "The company will now cut 1,400 jobs at the plant, up from the 1,150 it announced.\n"
+    )
+    .is_empty());
+}

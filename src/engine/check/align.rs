@@ -113,10 +113,14 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         (d.side, s.side),
         (Side::From, Side::None) | (Side::None, Side::From)
     ) && !same_value(d.value, s.value);
+    // "will cut 1,400, up from the 1,150 it announced": a source's 1,150
+    // is the old value the draft itself gives, not a contradiction.
+    let draft_old = d.side == Side::To && d.was.is_some_and(|v| same_value(v, s.value));
     if !events
         || !frames
         || stock_and_act
         || old_end
+        || draft_old
         || d.role != s.role
         || !plausible_slip(d, s)
         || !times_agree(d, s)

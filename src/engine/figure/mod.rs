@@ -215,6 +215,10 @@ pub struct Figure {
     pub role: Role,
     pub side: Side,
     pub direction: Option<Direction>,
+    /// The old value of the change whose new value this is ("1,400, up
+    /// from the 1,150": 1,150), when its sentence gives it.
+    #[serde(default)]
+    pub was: Option<f64>,
     /// The content word right before the figure ("reassign" in "reassign
     /// around six"), stemmed.
     pub governor: Option<Term>,
@@ -409,6 +413,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         role: np.role,
         side: reach.side,
         direction: governor.direction,
+        was: None,
         governor: governor.word,
         event,
         local,

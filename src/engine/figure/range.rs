@@ -7,7 +7,7 @@ use super::band::read_qualifier;
 use super::not_quantity::excluded;
 use super::number::read_core;
 use super::sentence::{Core, Sentence};
-use super::words::CHANGE_STEMS;
+use super::words::{ARTICLES, CHANGE_STEMS};
 use super::{Qualifier, Side, Unit};
 
 /// The tokens a figure covers and how its words qualify it.
@@ -60,9 +60,14 @@ fn change_before(s: &Sentence, k: usize, n: usize) -> bool {
 /// "raise the fare from $2.25 to $2.75", "up from $2.25": the old value
 /// of a change; "rose to 35": the new one.
 fn side_of(s: &Sentence, qual_start: usize, last: usize) -> Side {
-    if qual_start > 0 && s.word(qual_start - 1) == Some("from") {
+    // "up from the 1,150 it announced": past an article or possessive.
+    let the = qual_start >= 2
+        && s.word(qual_start - 1)
+            .is_some_and(|w| ARTICLES.contains(&w));
+    let from_at = qual_start.checked_sub(1 + usize::from(the));
+    if let Some(from) = from_at.filter(|&k| s.word(k) == Some("from")) {
         let then_to = s.word(last + 1) == Some("to");
-        if change_before(s, qual_start - 1, 8) || !then_to {
+        if change_before(s, from, 8) || !then_to {
             return Side::From;
         }
     } else if qual_start >= 2

@@ -5,7 +5,7 @@
 use super::super::lexicon;
 use super::noun_phrase::bare_verb;
 use super::sentence::Sentence;
-use super::words::PARTITIVE_PRONOUNS;
+use super::words::{ARTICLES, PARTITIVE_PRONOUNS};
 use super::{Direction, Figure, Role, Side};
 
 /// Relates the figures of the sentence `s`, `out[first..]`, to each other
@@ -65,6 +65,9 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
         } else {
             None
         };
+        if let Some(p) = partner {
+            out[p].was = Some(out[k].value);
+        }
         if let Some(p) = partner.filter(|_| out[k].head.is_none()) {
             let to = out[p].clone();
             counts_what(&mut out[k], to);
@@ -77,18 +80,28 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
 /// value, and "up" or "down" before "from" moves both the same way.
 fn up_from(text: &str, pair: &mut [Figure]) {
     let from_start = pair[1].span.start;
-    let words: Vec<&str> = text[pair[0].span.end.min(from_start)..from_start]
+    let mut words: Vec<&str> = text[pair[0].span.end.min(from_start)..from_start]
         .split_whitespace()
         .collect();
+    // "up from the 1,150"
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
+    {
+        words.pop();
+    }
     if words.last() != Some(&"from") || words.len() > 8 {
         return;
     }
     pair[0].side = Side::To;
-    let dir = match words.iter().rev().nth(1) {
+    // "will cut 1,400 jobs, up from 1,150": a figure whose own verb says
+    // which way it goes (cuts) keeps that way; "up" is the change of it.
+    let dir = pair[0].direction.or(match words.iter().rev().nth(1) {
         Some(&"up") => Some(Direction::Up),
         Some(&"down") => Some(Direction::Down),
         _ => None,
-    };
+    });
     if dir.is_some() {
         pair[0].direction = dir;
         pair[1].direction = dir;
