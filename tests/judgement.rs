@@ -625,3 +625,37 @@ fn change_the_old_value_after_from_and_an_article() {
     )
     .is_empty());
 }
+
+#[test]
+fn event_one_side_names_must_be_in_the_other_sentence() {
+    let src = (
+        "014_wire.md",
+        "Some 143 people, many of them tourists in damaged hotels, were feared trapped in the ruins.\n",
+    );
+    assert_eq!(
+        check(&[src], "At least 1,050 people were injured in the quake.\n"),
+        vec!["0:0-0:14 hint[figure-unsourced] no source gives a figure for people"]
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Some 314 people were feared trapped in the ruins.\n"
+        ),
+        vec!["0:0-0:8 error[figure-mismatch] source says Some 143 people, not Some 314; see 014"]
+    );
+}
+
+#[test]
+fn event_an_adjective_or_a_plural_after_a_verb_of_being_is_no_event() {
+    let src = (
+        "015_paper.md",
+        "Two-thirds of the applicants were over 55, the union said.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Half of the applicants are close to retirement age, the union said.\n"
+        ),
+        vec!["0:0-0:4 error[figure-mismatch] source says Two-thirds applicants, not Half; see 015"]
+    );
+}

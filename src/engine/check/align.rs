@@ -90,9 +90,14 @@ fn ratio_of(d: &Figure, s: &Figure) -> (f64, bool) {
 /// Without a noun on both sides, the clauses must say the same: half the
 /// words of the two sentences shared, and two nearby words.
 pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
+    // An event one side names must be the other's too: named there, or
+    // at least in its sentence ("1,050 people were injured" is not "143
+    // people, many of them tourists, were feared trapped").
     let events = match (d.event, s.event) {
         (Some(a), Some(b)) => a == b,
-        _ => true,
+        (Some(a), None) => s.context.contains(&a),
+        (None, Some(b)) => d.context.contains(&b),
+        (None, None) => true,
     };
     // A plan and a fact may be the same thing (`thing_score` has checked
     // their clauses); a goal or a capacity is never an actual count.

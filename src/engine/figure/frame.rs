@@ -3,6 +3,7 @@
 
 use super::super::lexicon;
 use super::super::text::{stem, Term, TokenKind};
+use super::noun_phrase::looks_plural;
 use super::number::small_number;
 use super::sentence::{Indices, Sentence};
 use super::words::*;
@@ -103,7 +104,8 @@ impl Governor {
                 let st = s.stem(k);
                 g.word = Some(st);
                 g.at = Some(k);
-                if s.words[k].ends_with("ed") && !is_change_stem(st.as_str()) {
+                let linking = LINKING_VERBS.contains(&&s.words[k]);
+                if s.words[k].ends_with("ed") && !is_change_stem(st.as_str()) && !linking {
                     g.verb = Some(st);
                 }
             }
@@ -172,7 +174,12 @@ pub(super) fn predicate_after(s: &Sentence, mut k: usize) -> Option<Term> {
             seen += 1;
             continue;
         }
-        let verb_like = w.ends_with("ed") || seen > 0 || lexicon::verb_base(w).is_some();
+        // After an auxiliary, a participle ("were released", "were hurt"),
+        // not an adjective ("are close to retirement").
+        let participle = w.ends_with("ed") || w.ends_with("en") || lexicon::verb_base(w).is_some();
+        // Nor a plural noun ("still had smoothies").
+        let plural = looks_plural(w) && lexicon::is_noun(lexicon::lemma(w));
+        let verb_like = participle || seen > 0 && !PREDICATE_ADJECTIVES.contains(&w) && !plural;
         return (verb_like && !s.stopword(k) && !s.capitalised(k) && small_number(w).is_none())
             .then(|| s.stem(k));
     }

@@ -370,3 +370,24 @@ pub(super) const CLOCK_WORDS: &[&str] = &["a", "p", "am", "pm", "o'clock"];
 /// Prepositions that attach a phrase to the noun before them ("the
 /// average wage at the plant", "the number of beds in the ward").
 pub(super) const NOUN_PREPOSITIONS: &[&str] = &["at", "in", "of", "for", "on"];
+
+/// Adjectives that follow a verb of being where a participle would name
+/// an event ("are close to retirement", "were likely to"): no event.
+pub(super) const PREDICATE_ADJECTIVES: &[&str] = &[
+    "close",
+    "likely",
+    "unlikely",
+    "due",
+    "able",
+    "unable",
+    "ready",
+    "open",
+    "eligible",
+    "available",
+    "responsible",
+    "aware",
+    "safe",
+    "sure",
+    "set",
+    "expected",
+];
