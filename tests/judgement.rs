@@ -659,3 +659,24 @@ fn event_an_adjective_or_a_plural_after_a_verb_of_being_is_no_event() {
         vec!["0:0-0:4 error[figure-mismatch] source says Two-thirds applicants, not Half; see 015"]
     );
 }
+
+#[test]
+fn speaker_a_source_pronoun_read_from_another_paragraph_says_nobody_else_said_it() {
+    let src = (
+        "016_paper.md",
+        "Judge Lena Marr said the fraud was vast.\n\nThe defendant stood to speak. \"I am sorry about what happened at every stage,\" he said.\n",
+    );
+    assert!(check(
+        &[src],
+        "Tomas Reyes said he is \"sorry about what happened at every stage.\"\n"
+    )
+    .is_empty());
+    let src = (
+        "017_paper.md",
+        "Judge Lena Marr spoke for an hour. \"I am sorry about what happened at every stage,\" she said.\n",
+    );
+    assert_eq!(
+        check(&[src], "Tomas Reyes said he is \"sorry about what happened at every stage.\"\n"),
+        vec!["0:23-0:66 error[quote-misattributed] source attributes these words to Lena Marr, not Tomas Reyes; see 017"]
+    );
+}

@@ -30,6 +30,9 @@ pub struct Speaker {
     pub span: Range<usize>,
     /// False for unnamed speakers ("one federal official").
     pub named: bool,
+    /// A pronoun ("he said") resolved to a name in another paragraph.
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 impl Speaker {

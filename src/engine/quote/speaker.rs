@@ -270,6 +270,7 @@ pub(super) fn speaker_from_run(t: &Toks, run: Range<usize>) -> Speaker {
         name: crate::engine::text::squash(&t.text[span.clone()]),
         span,
         named: true,
+        inferred: false,
     }
 }
 
@@ -333,6 +334,7 @@ pub(super) fn speaker_after(t: &Toks, from: usize, to: usize) -> Option<Speaker>
             name: crate::engine::text::squash(&t.text[span.clone()]),
             span,
             named: false,
+            inferred: false,
         });
     }
     None
@@ -343,6 +345,7 @@ pub(super) fn pronoun(t: &Toks, k: usize) -> Speaker {
         name: t.toks[k].text(t.text).to_string(),
         span: t.toks[k].start..t.toks[k].end,
         named: false,
+        inferred: false,
     }
 }
 
@@ -402,6 +405,7 @@ pub(super) fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speak
                 name: crate::engine::text::squash(&t.text[span.clone()]),
                 span,
                 named: false,
+                inferred: false,
             }
         })
     })
@@ -555,8 +559,11 @@ pub(super) fn attribute(lexed: Lexed, sentences: &[Range<usize>], quotes: &mut [
                     (Some(b), Some(l)) if !known(&b) => Some(l),
                     (b, _) => b.or_else(|| last_named.clone()),
                 };
+                // A name in another paragraph is only our reading.
+                let block_start = block_of(q.span.start).map_or(0, |b| blocks[b].start);
                 speaker = resolved.map(|r| Speaker {
                     span: s.span.clone(),
+                    inferred: r.span.start < block_start,
                     ..r
                 });
             }
