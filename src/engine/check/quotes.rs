@@ -457,15 +457,14 @@ pub(super) fn check_quote(draft: &str, q: Quote, corpus: &Corpus) -> QuoteCheck 
         Some(mut f) => {
             let narration = in_narration(corpus, f.source, f.first, f.last);
             extend_to_quote(corpus, &mut f, n);
-            let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
-            check.diff = word_diff(draft, &all, corpus, &f);
             if let Some((first, last)) = printed_inside(corpus, &f, &flat) {
                 check.verdict = QuoteVerdict::PartlySourced;
-                check.diff = Vec::new();
                 let ev = quote_evidence(corpus, f.source, first, last, Stance::Supports);
                 check.evidence.push(ev);
                 return check;
             }
+            let ev = quote_evidence(corpus, f.source, f.first, f.last, Stance::Differs);
+            check.diff = word_diff(draft, &all, corpus, &f);
             check.verdict = if only_minor(&check.diff, true) {
                 QuoteVerdict::Wording
             } else if narration && reports_speech(corpus, f.source, f.first) {
@@ -679,17 +678,12 @@ pub(super) fn printed_inside(corpus: &Corpus, f: &Fuzzy, q: &[u32]) -> Option<(u
     if quotes.len() > 1 {
         return None;
     }
-    s.quotes.iter().find_map(|quote| {
-        let inside: Vec<usize> = near
-            .clone()
-            .filter(|&j| {
-                let w = s.word_span(j);
-                quote.span.start <= w.start && w.end <= quote.span.end
-            })
-            .collect();
-        let (&first, &last) = (inside.first()?, inside.last()?);
+    // The nearby words of each source quote, in order: one run a quote.
+    let held: Vec<(usize, usize)> = near.filter_map(|j| quote_of(j).map(|q| (j, q))).collect();
+    held.chunk_by(|a, b| a.1 == b.1).find_map(|run| {
+        let (first, last) = (run[0].0, run[run.len() - 1].0);
         let words = ids.get(first..=last)?;
-        (inside.len() == last - first + 1 && holds(words)).then_some((first, last))
+        (run.len() == last - first + 1 && holds(words)).then_some((first, last))
     })
 }
 
@@ -919,7 +913,7 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
                     ),
                     evidence: qc.evidence.clone(),
                     fix: None,
-                    diff: qc.diff.clone(),
+                    diff: Vec::new(),
                 });
             }
         }

@@ -139,7 +139,7 @@ fn governs(s: &Sentence, k: usize) -> bool {
     let w = &s.words[k];
     !s.stopword(k)
         && !NP_FILLERS.contains(&w)
-        && !HOW_MANY_WORDS.contains(&w)
+        && !COUNT_WORDS.contains(&w)
         && small_number(w).is_none()
         && !s.capitalised(k)
 }

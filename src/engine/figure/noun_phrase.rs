@@ -136,9 +136,7 @@ fn role_after(s: &Sentence, core: &Core, reach: &Reach, figure_text: &str) -> (R
     if s.word(k).is_some_and(|w| OF_DETERMINERS.contains(&w)) {
         k += 1;
         // "six of the city's 53 routes"
-        if s.word(k)
-            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
-        {
+        if s.possessive(k) {
             k += 1;
         }
     }
@@ -182,11 +180,7 @@ fn whole_before(s: &Sentence, start: usize) -> bool {
             })
     };
     // "six of the city's 53 routes": past an owner's name.
-    let possessive = |k: usize| {
-        s.word(k)
-            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
-    };
-    let start = if start >= 4 && possessive(start - 1) {
+    let start = if start >= 4 && s.possessive(start - 1) {
         start - 1
     } else {
         start

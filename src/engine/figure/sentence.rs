@@ -121,6 +121,11 @@ impl<'a> Sentence<'a> {
     pub(super) fn raw(&self, i: usize) -> &str {
         self.toks[i].text(self.text)
     }
+    /// Is token `i` a possessive word ("city's"; words are normalised, so
+    /// a curly apostrophe reads as a straight one)?
+    pub(super) fn possessive(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| w.ends_with("'s"))
+    }
     pub(super) fn capitalised(&self, i: usize) -> bool {
         self.raw(i).chars().next().is_some_and(char::is_uppercase)
     }

@@ -235,9 +235,20 @@ pub(super) const LINKING_VERBS: &[&str] = &[
     "already",
 ];
 
-/// Words that say only "how many": no thing counted.
+/// Words that say only "how many": no thing counted, and before a
+/// figure they govern nothing ("a total of 25", "an estimated 300").
 pub(super) const COUNT_WORDS: &[&str] = &[
-    "total", "number", "count", "figure", "sum", "tally", "estimate", "amount", "record", "level",
+    "total",
+    "number",
+    "count",
+    "figure",
+    "sum",
+    "tally",
+    "estimate",
+    "estimated",
+    "amount",
+    "record",
+    "level",
 ];
 
 /// Verbs of having: a figure right after one counts what there is ("had
@@ -344,21 +355,6 @@ pub(super) const RATE_WORDS: &[&str] = &["per", "a", "an", "each", "every"];
 /// Period adjectives that do not close a rate after a rate word ("a daily
 /// limit", "an annual report").
 pub(super) const RATE_ADJECTIVES: &[&str] = &["daily", "annual", "weekly"];
-
-/// Words that say only "how many" before a figure ("a total of 25"): they
-/// govern nothing.
-pub(super) const HOW_MANY_WORDS: &[&str] = &[
-    "total",
-    "number",
-    "count",
-    "figure",
-    "sum",
-    "tally",
-    "estimate",
-    "estimated",
-    "amount",
-    "record",
-];
 
 /// Pronouns of a partitive after "of" ("six of them", "most of whom").
 pub(super) const PARTITIVE_PRONOUNS: &[&str] = &["them", "those", "these", "whom", "which"];

@@ -719,10 +719,8 @@ fn may_be_person(t: &Toks, r: &Range<usize>) -> bool {
     let said = t.word(r.end).is_some_and(|w| is_speech_verb(&w));
     let role = ROLE_WORDS.contains(&&*t.word(r.end).unwrap_or_default());
     let quoted = r.start > 0 && matches!(t.toks[r.start - 1].kind, TokenKind::Punct('“' | '"'));
-    let possessive = (r.start..r.end).any(|k| {
-        t.word(k)
-            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"))
-    });
+    // Words are normalised: a curly apostrophe reads as a straight one.
+    let possessive = (r.start..r.end).any(|k| t.word(k).is_some_and(|w| w.ends_with("'s")));
     (r.len() >= 2 || said) && !role && !quoted && !possessive
 }
 
