@@ -195,6 +195,30 @@ fn band_about_and_more_than_and_ranges() {
     );
 }
 
+/// "about 6,500" was written to two significant digits: it claims 5% either
+/// way, not the 10% "about 6,000" claims.
+#[test]
+fn band_about_follows_the_digits_written() {
+    let src = (
+        "011_wire.txt",
+        "On Tuesday, 6,050 people stayed in the county's shelters.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "About 6,500 people stayed in the county's shelters.\n"
+        ),
+        vec!["0:0-0:11 error[figure-mismatch] source says 6,050 people, not About 6,500; see 011"]
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "About 6,000 people stayed in the county's shelters.\n"
+        ),
+        vec!["0:0-0:11 info[figure-imprecise] source says 6,050 people, not About 6,000; see 011"]
+    );
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

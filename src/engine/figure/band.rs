@@ -5,8 +5,9 @@ use super::sentence::Sentence;
 use super::words::QUALIFIERS;
 use super::{Interval, Qualifier};
 
-/// The band a qualified figure claims. Documented in ARCHITECTURE.md.
-pub(super) fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
+/// The band a qualified figure claims, from its qualifier, its value and
+/// the step of its last significant digit. Documented in ARCHITECTURE.md.
+pub(super) fn band_for(q: Qualifier, v: f64, upper: Option<f64>, step: f64) -> Interval {
     let small = v <= 20.0;
     let iv = |lo: f64, hi: f64, lo_open: bool, hi_open: bool| Interval {
         lo,
@@ -18,7 +19,15 @@ pub(super) fn band_for(q: Qualifier, v: f64, upper: Option<f64>) -> Interval {
         Qualifier::Exact => Interval::point(v),
         Qualifier::Range => iv(v, upper.unwrap_or(v), false, false),
         Qualifier::About => {
-            let d = if small { (v * 0.1).max(1.0) } else { v * 0.1 };
+            // "about 6,000" rounds to its one significant digit; "about
+            // 6,500" was written to two, and claims no more than 5% either way.
+            let d = if small {
+                (v * 0.1).max(1.0)
+            } else if v / step >= 10.0 {
+                v * 0.05
+            } else {
+                v * 0.1
+            };
             iv(v - d, v + d, false, false)
         }
         Qualifier::Nearly => iv(if small { v - 2.0 } else { v * 0.9 }, v, false, true),

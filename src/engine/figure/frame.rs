@@ -142,6 +142,7 @@ fn governs(s: &Sentence, k: usize) -> bool {
         && !COUNT_WORDS.contains(&w)
         && small_number(w).is_none()
         && !s.capitalised(k)
+        && lexicon::time_kind(&s.stem(k)).is_none()
 }
 
 /// The governor every figure after a verb of having is marked with.

@@ -391,7 +391,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         .or(governor.verb);
     let band = core
         .band
-        .unwrap_or_else(|| band::band_for(reach.qualifier, core.value, core.upper));
+        .unwrap_or_else(|| band::band_for(reach.qualifier, core.value, core.upper, core.step));
     let fig = Figure {
         span,
         text: figure_text,

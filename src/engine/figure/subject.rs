@@ -1,6 +1,7 @@
 //! Whose figure it is: the name it belongs to, in its sentence or the
 //! one before.
 
+use super::super::lexicon;
 use super::super::text::{self, lex, stem, Term, Token, TokenKind};
 use super::number;
 use super::sentence::Core;
@@ -115,6 +116,8 @@ pub(super) fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Ter
     let mut verbs = 0;
     while k > 0 && verbs < 3 {
         match s.word(k - 1) {
+            // "Last night 6,050 people stayed": a time, and no one's name.
+            Some(_) if lexicon::time_kind(&s.stem(k - 1)).is_some() => return Vec::new(),
             Some(w)
                 if !s.capitalised(k - 1)
                     && (verbs == 0 || LINKING_VERBS.contains(&w) || AUXILIARIES.contains(&w)) =>

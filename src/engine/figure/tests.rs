@@ -428,6 +428,17 @@ fn reads_plain_counts_with_their_noun() {
 }
 
 #[test]
+fn a_time_before_a_figure_is_no_subject_nor_governor() {
+    let f = one("Last night 6,050 people stayed in shelters.");
+    assert_eq!(f.subject, Vec::<Term>::new());
+    assert_eq!(f.governor, None);
+    let f = one("About 6,500 people stayed in shelters.");
+    assert_eq!((f.band.lo, f.band.hi), (6175.0, 6825.0));
+    let f = one("About 6,000 people stayed in shelters.");
+    assert_eq!((f.band.lo, f.band.hi), (5400.0, 6600.0));
+}
+
+#[test]
 fn reads_qualifiers_and_bands() {
     let f = one("There are more than 1,500 Border Patrol agents assisting ICE.");
     assert_eq!(f.text, "more than 1,500");
