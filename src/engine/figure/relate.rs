@@ -6,7 +6,7 @@ use super::super::lexicon;
 use super::noun_phrase::bare_verb;
 use super::sentence::Sentence;
 use super::words::{ARTICLES, PARTITIVE_PRONOUNS};
-use super::{Direction, Figure, Role, Side};
+use super::{Direction, Figure, Role, Side, Unit};
 
 /// Relates the figures of the sentence `s`, `out[first..]`, to each other
 /// and to the figure before them, which may close the sentence before.
@@ -55,7 +55,13 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
             out[k].direction = dir;
             out[k + 1].direction = dir;
         }
-        if k > 0 && out[k - 1].side == Side::None && out[k - 1].unit.compatible(&out[k].unit) {
+        // "to about 5,600 gallons, from 4,200": a bare old value is in the
+        // new value's unit.
+        let bare = |f: &Figure| f.unit == Unit::Count && f.noun.is_empty();
+        if k > 0
+            && out[k - 1].side == Side::None
+            && (out[k - 1].unit.compatible(&out[k].unit) || bare(&out[k]))
+        {
             up_from(text, &mut out[k - 1..=k]);
         }
         let partner = if out.get(k + 1).is_some_and(|n| n.side == Side::To) {
@@ -70,6 +76,9 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
         }
         if let Some(p) = partner.filter(|_| out[k].head.is_none()) {
             let to = out[p].clone();
+            if bare(&out[k]) {
+                out[k].unit = to.unit.clone();
+            }
             counts_what(&mut out[k], to);
         }
     }

@@ -556,6 +556,11 @@ fn reads_ranges_and_rates() {
     let f = figs("riders would pay $2.50 a ride, up from $2.25");
     assert_eq!((f[0].side, f[1].side), (Side::To, Side::From));
     assert_eq!(f[0].direction, Some(Direction::Up));
+    // A bare old value is in the new value's unit.
+    let f = figs("It revised its recall to about 5,600 gallons, from 4,200, on Tuesday.");
+    assert_eq!((f[0].side, f[1].side), (Side::To, Side::From));
+    assert_eq!(f[1].unit, f[0].unit);
+    assert_eq!(f[0].was, Some(4200.0));
     let f = one("between 5 and 10 million people");
     assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
     let f = one("a goal of 3,000 arrests per day");
