@@ -219,6 +219,25 @@ fn band_about_follows_the_digits_written() {
     );
 }
 
+/// "its 30 pools" belongs to the name its sentence opens with; "the
+/// city's 30 pools" to a city, and "the county's 9 pools" to the county.
+#[test]
+fn a_possessive_gives_the_figure_its_owner() {
+    let src = (
+        "012_wire.txt",
+        "The mayor would close six of the city's 30 pools.\n\n\
+         Nearby Dunmore County is in the same squeeze. It would shut one of the county's 9 pools.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "Dunmore County, which faces the same squeeze, would shut one of its 30 pools.\n"
+        ),
+        vec!["0:68-0:70 error[figure-mismatch] source says 9 pools, not 30; see 012"]
+    );
+    assert!(check(&[src], "Dunmore County would shut one of its 9 pools.\n").is_empty());
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

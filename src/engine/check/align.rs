@@ -185,22 +185,30 @@ pub(super) fn times_agree(d: &Figure, s: &Figure) -> bool {
 }
 
 /// Do two figures of one head noun belong to different kinds of body
-/// ("county contracts", "city contracts")? Both have lower-case modifiers
-/// that say what kind of body owns the thing (`owner_kinds.tsv`), they
-/// share none, and neither clause has the other's.
+/// ("county contracts", "city contracts", "the city's 24 branches" and
+/// "Ashmere County … its 24 branches")? Both say what kind of body owns
+/// the thing (`owner_kinds.tsv`) in a lower-case modifier, a possessive
+/// before the figure or the name it belongs to; they share no kind, and
+/// neither clause has the other's.
 pub(super) fn modifiers_clash(d: &Figure, s: &Figure) -> bool {
-    let plain = |f: &Figure| -> Vec<Term> {
-        f.modifiers
-            .iter()
-            .filter(|m| !f.proper.contains(m) && lexicon::is_owner_kind(m))
-            .copied()
-            .collect()
-    };
-    let (a, b) = (plain(d), plain(s));
+    let (a, b) = (owner_kinds(d), owner_kinds(s));
     !a.is_empty()
         && !b.is_empty()
         && !a.iter().any(|m| b.contains(m) || s.local.contains(m))
         && !b.iter().any(|m| d.local.contains(m))
+}
+
+/// The kinds of body a figure says owns what it counts (see
+/// `modifiers_clash`).
+fn owner_kinds(f: &Figure) -> Vec<Term> {
+    f.modifiers
+        .iter()
+        .filter(|m| !f.proper.contains(m))
+        .chain(&f.governor)
+        .chain(&f.subject)
+        .filter(|m| lexicon::is_owner_kind(m))
+        .copied()
+        .collect()
 }
 
 /// Are two values close enough to be one figure misread: within ten
@@ -224,10 +232,16 @@ pub(super) fn owners(f: &Figure) -> impl Iterator<Item = &Term> + Clone {
 
 /// Do two figures of one thing belong to the same name closely enough to
 /// call one wrong? Both name none, or share one, or the one that names
-/// none has the other's name in its sentence.
+/// none has the other's name in its sentence, or the kind of body the
+/// name is ("the county's 11 branches" for "Ashmere County's").
 pub(super) fn owners_agree(d: &Figure, s: &Figure) -> bool {
     let named = |f: &Figure| owners(f).next().is_some();
-    let mentioned = |a: &Figure, b: &Figure| owners(a).any(|t| b.context.contains(t));
+    let mentioned = |a: &Figure, b: &Figure| {
+        owners(a).any(|t| b.context.contains(t))
+            || owner_kinds(b)
+                .iter()
+                .any(|k| a.subject.contains(k) || a.proper.contains(k))
+    };
     match (named(d), named(s)) {
         (false, false) => true,
         (true, true) => owners(d).any(|t| owners(s).any(|u| u == t)),

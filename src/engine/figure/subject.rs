@@ -108,6 +108,17 @@ pub(super) fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Ter
             }
         }
     }
+    // "Ashmere County, which is writing its own budget, would close two of
+    // its 24 branches": the name that opens the sentence.
+    if start > 0
+        && s.word(start - 1)
+            .is_some_and(|w| OWNING_PRONOUNS.contains(&w))
+    {
+        let name = opening_name(s.text, &s.toks);
+        if !name.is_empty() {
+            return name;
+        }
+    }
     // Back over "to"/"at", linking verbs and one verb of the clause.
     let mut k = start;
     if k > 0 && matches!(s.word(k - 1), Some("to" | "at" | "by" | "of")) {

@@ -337,6 +337,10 @@ pub(super) const WHOLE_DETERMINERS: &[&str] = &["the", "its", "their", "all"];
 /// ("$3.1 million in the overtime budget").
 pub(super) const ARTICLES: &[&str] = &["the", "its", "their", "a", "an"];
 
+/// Possessives that give a figure to the name its sentence opens with
+/// ("Ashmere County … would close two of its 24 branches").
+pub(super) const OWNING_PRONOUNS: &[&str] = &["its", "their"];
+
 /// Prepositions that name what money is for or in ("$3.1 million in
 /// overtime").
 pub(super) const MONEY_PREPOSITIONS: &[&str] = &["in", "for", "on"];
