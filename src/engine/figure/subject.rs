@@ -164,7 +164,26 @@ pub(super) fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Ter
         && (s.stopword(0)
             || s.words[0].ends_with('s')
             || number::is_number_word_start(&s.words[0]));
-    if verbs == 0 || plain || out.iter().any(|t| is_time_name(t)) {
+    if verbs == 0 || plain || out.iter().any(|t| is_time_name(t)) || out.is_empty() {
+        return fronted_place(s, start);
+    }
+    out
+}
+
+/// "In Lindell County, clinics have given 6,000 doses": the place a
+/// sentence opens with, for a figure after its comma.
+fn fronted_place(s: &Sentence, start: usize) -> Vec<Term> {
+    if !matches!(s.word(0), Some("in" | "at")) {
+        return Vec::new();
+    }
+    let mut k = 1;
+    let mut out = Vec::new();
+    while k < start && s.capitalised(k) && s.word(k).is_some() && out.len() < 4 {
+        out.push(s.stem(k));
+        k += 1;
+    }
+    let comma = k < start && s.toks[k].is_punct(',');
+    if !comma || out.iter().any(|t| is_time_name(t)) {
         return Vec::new();
     }
     out

@@ -428,6 +428,16 @@ fn reads_plain_counts_with_their_noun() {
 }
 
 #[test]
+fn a_place_the_sentence_opens_with_owns_its_figures() {
+    let f = one("In Calder County, clinics have given 6,000 doses.");
+    assert_eq!(f.subject, vec!["calder", "counti"]);
+    let f = one("In March, clinics gave 6,000 doses.");
+    assert_eq!(f.subject, Vec::<Term>::new());
+    let f = one("In Calder County clinics gave 6,000 doses.");
+    assert_eq!(f.subject, Vec::<Term>::new());
+}
+
+#[test]
 fn a_time_before_a_figure_is_no_subject_nor_governor() {
     let f = one("Last night 6,050 people stayed in shelters.");
     assert_eq!(f.subject, Vec::<Term>::new());
