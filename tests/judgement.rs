@@ -238,6 +238,29 @@ fn a_possessive_gives_the_figure_its_owner() {
     assert!(check(&[src], "Dunmore County would shut one of its 9 pools.\n").is_empty());
 }
 
+/// The verb past an aside says what a count of people is: those feared
+/// trapped are not those out of contact.
+#[test]
+fn an_aside_does_not_hide_the_event() {
+    let contact = (
+        "013_wire.txt",
+        "Rescuers lost contact with 50 people travelling on two buses.\n",
+    );
+    let draft = "Some 140 people, many of them hikers on the trails, were feared trapped.\n";
+    assert_eq!(
+        check(&[contact], draft),
+        vec!["0:0-0:8 hint[figure-unsourced] no source gives a figure for people"]
+    );
+    let trapped = (
+        "014_wire.txt",
+        "Some 120 people, many of them hikers, were feared trapped.\n",
+    );
+    assert_eq!(
+        check(&[contact, trapped], draft),
+        vec!["0:0-0:8 error[figure-mismatch] source says Some 120 people, not Some 140; see 014"]
+    );
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

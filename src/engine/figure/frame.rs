@@ -164,6 +164,16 @@ pub(super) fn predicate_after(s: &Sentence, mut k: usize) -> Option<Term> {
     {
         k += 2;
     }
+    // "Some 143 people, many of them tourists, were feared trapped": past
+    // an aside set off by commas.
+    if s.toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        let close = (k + 1..s.toks.len().min(k + 14))
+            .find(|&j| matches!(s.toks[j].kind, TokenKind::Punct(',' | ';' | '.' | ':')))?;
+        if !s.toks[close].is_punct(',') {
+            return None;
+        }
+        k = close + 1;
+    }
     let mut seen = 0;
     while seen < 3 {
         let w = s.word(k)?;

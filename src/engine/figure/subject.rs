@@ -100,6 +100,17 @@ pub(super) fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Ter
         }
         out
     };
+    // "15 miles south of Hualien City" (the compass word may have been
+    // read as the figure's noun).
+    for &k in after {
+        let compass = k > 0 && s.word(k - 1).is_some_and(|x| COMPASS_WORDS.contains(&x));
+        if compass && s.word(k) == Some("of") {
+            let names = run_from(k + 1);
+            if !names.is_empty() {
+                return names;
+            }
+        }
+    }
     for w in after.windows(2) {
         if matches!(s.word(w[0]), Some("in" | "at" | "for")) {
             let names = run_from(w[1]);

@@ -438,6 +438,22 @@ fn a_place_the_sentence_opens_with_owns_its_figures() {
 }
 
 #[test]
+fn a_distance_belongs_to_the_place_it_is_measured_from() {
+    let f = one("The quake struck about 15 miles south of Varno City on Sunday.");
+    assert_eq!(f.subject, vec!["varno", "citi"]);
+}
+
+#[test]
+fn an_aside_between_the_noun_and_its_verb_is_passed() {
+    let f = one("Some 140 people, many of them hikers on the trails, were feared trapped.");
+    assert_eq!(f.event.as_deref(), Some("fear"));
+    let f = one("About 500 people, the agency said, were evacuated.");
+    assert_eq!(f.event.as_deref(), Some("evacu"));
+    let f = one("About 500 people, the dogs and a horse were evacuated.");
+    assert_eq!(f.event, None);
+}
+
+#[test]
 fn a_time_before_a_figure_is_no_subject_nor_governor() {
     let f = one("Last night 6,050 people stayed in shelters.");
     assert_eq!(f.subject, Vec::<Term>::new());

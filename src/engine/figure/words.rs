@@ -337,6 +337,23 @@ pub(super) const WHOLE_DETERMINERS: &[&str] = &["the", "its", "their", "all"];
 /// ("$3.1 million in the overtime budget").
 pub(super) const ARTICLES: &[&str] = &["the", "its", "their", "a", "an"];
 
+/// Compass words: "15 miles south of Hualien" is measured from Hualien,
+/// and belongs to it.
+pub(super) const COMPASS_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+];
+
 /// Possessives that give a figure to the name its sentence opens with
 /// ("Ashmere County … would close two of its 24 branches").
 pub(super) const OWNING_PRONOUNS: &[&str] = &["its", "their"];
