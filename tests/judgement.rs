@@ -261,6 +261,33 @@ fn an_aside_does_not_hide_the_event() {
     );
 }
 
+/// A pronoun stands for a person: not "the Varno Parks Commission", "its
+/// 40-acre Brennock Yard" or "City Hall", and one who speaks in the
+/// sentence before one who is spoken of.
+#[test]
+fn a_pronoun_is_not_resolved_to_a_body_or_a_place() {
+    let src = (
+        "015_paper.md",
+        "“We will keep the pools open,” Lena Marsh said.\n",
+    );
+    for draft in [
+        "Lena Marsh, who chairs the Varno Parks Commission, spoke. “We will keep the pools open,” she said.\n",
+        "Lena Marsh toured the 40-acre Brennock Yard. “We will keep the pools open,” she said.\n",
+        "Lena Marsh spoke at City Hall. “We will keep the pools open,” she said.\n",
+        "Lena Marsh, the parks director, said Varno General was full. “We will keep the pools open,” she said.\n",
+    ] {
+        let quotes: Vec<String> = check(&[src], draft)
+            .into_iter()
+            .filter(|f| f.contains("[quote-"))
+            .collect();
+        assert_eq!(quotes, Vec::<String>::new(), "{draft}");
+    }
+    assert_eq!(
+        check(&[src], "Omar Reyes spoke at City Hall. “We will keep the pools open,” he said.\n"),
+        vec!["0:31-0:61 error[quote-misattributed] source attributes these words to Lena Marsh, not Omar Reyes; see 015"]
+    );
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

@@ -721,8 +721,35 @@ fn may_be_person(t: &Toks, r: &Range<usize>) -> bool {
     let quoted = r.start > 0 && matches!(t.toks[r.start - 1].kind, TokenKind::Punct('“' | '"'));
     // Words are normalised: a curly apostrophe reads as a straight one.
     let possessive = (r.start..r.end).any(|k| t.word(k).is_some_and(|w| w.ends_with("'s")));
-    (r.len() >= 2 || said) && !role && !quoted && !possessive
+    // "the City Council", "its 40-acre Brennock Works", "at City Hall": a
+    // person's name takes no article, no measure and no preposition of place.
+    let before = r.start.checked_sub(1).and_then(|k| t.word(k));
+    let measured = r.start >= 3
+        && matches!(t.toks[r.start - 2].kind, TokenKind::Punct('-'))
+        && matches!(t.toks[r.start - 3].kind, TokenKind::Number(_));
+    let thing = measured || before.is_some_and(|w| NAME_DETERMINERS.contains(&&*w));
+    (r.len() >= 2 || said) && !role && !quoted && !possessive && !thing
 }
+
+/// Does a speech verb follow token `k`, right after it or after an aside
+/// set off by commas ("Ebbeson, Aldane's chief executive, said")?
+fn speaks_after(t: &Toks, k: usize) -> bool {
+    let said = |k: usize| t.word(k).is_some_and(|w| is_speech_verb(&w));
+    if said(k) {
+        return true;
+    }
+    if !t.toks.get(k).is_some_and(|x| x.is_punct(',')) {
+        return false;
+    }
+    (k + 1..t.toks.len().min(k + 10))
+        .find(|&j| t.toks[j].is_punct(','))
+        .is_some_and(|j| said(j + 1))
+}
+
+/// Words before a name that make it a thing's or a place's, not a person's.
+const NAME_DETERMINERS: &[&str] = &[
+    "the", "a", "an", "its", "their", "this", "that", "at", "in", "near", "outside", "inside",
+];
 
 pub(super) fn last_named_before(
     lexed: Lexed,
@@ -736,9 +763,16 @@ pub(super) fn last_named_before(
             continue;
         }
         let t = lexed.toks(r);
-        let runs = cap_runs(&t, 0, t.toks.len());
-        if let Some(run) = runs.into_iter().rev().find(|r| may_be_person(&t, r)) {
-            return Some(speaker_from_run(&t, run));
+        let runs: Vec<_> = cap_runs(&t, 0, t.toks.len())
+            .into_iter()
+            .filter(|r| may_be_person(&t, r))
+            .collect();
+        // "Martin Ebbeson, Aldane's chief executive, said Ossory General
+        // handles…": one who speaks in the sentence before one who is
+        // spoken of.
+        let speaks = runs.iter().rev().find(|r| speaks_after(&t, r.end));
+        if let Some(run) = speaks.or(runs.last()) {
+            return Some(speaker_from_run(&t, run.clone()));
         }
     }
     None
