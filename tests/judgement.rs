@@ -288,6 +288,27 @@ fn a_pronoun_is_not_resolved_to_a_body_or_a_place() {
     );
 }
 
+/// "will cut 150 posts instead of 210": 150 is the new count and 210 the
+/// old one; "eliminate" and "cut" tell one act.
+#[test]
+fn instead_of_gives_the_old_value_and_verbs_of_one_act_agree() {
+    let plan = (
+        "016_wire.txt",
+        "The district would eliminate 210 teaching posts next year.\n",
+    );
+    let now = (
+        "017_paper.txt",
+        "The district will cut 150 teaching posts next year instead of 210, the superintendent said.\n",
+    );
+    assert_eq!(
+        check(
+            &[plan, now],
+            "The district will eliminate 150 teaching posts next year, down from 250.\n"
+        ),
+        vec!["0:68-0:71 error[figure-mismatch] source says 210 teaching posts, not 250; see 017"]
+    );
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

@@ -94,7 +94,7 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
     // at least in its sentence ("1,050 people were injured" is not "143
     // people, many of them tourists, were feared trapped").
     let events = match (d.event, s.event) {
-        (Some(a), Some(b)) => a == b,
+        (Some(a), Some(b)) => lexicon::same_act(a, b),
         (Some(a), None) => s.context.contains(&a),
         (None, Some(b)) => d.context.contains(&b),
         (None, None) => true,

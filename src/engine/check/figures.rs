@@ -168,7 +168,7 @@ pub(super) fn check_figure(
     // Only when some candidate shares the draft's word: a verb of another
     // word ("climbed to 35" for "grown to 35") sets nothing aside alone.
     // The governor and the event are weighed apart.
-    let differ = |a: Option<Term>, b: Option<Term>| matches!((a, b), (Some(a), Some(b)) if a != b);
+    let differ = |a: Option<Term>, b: Option<Term>| matches!((a, b), (Some(a), Some(b)) if !lexicon::same_act(a, b));
     let by_governor = fig.governor.is_some() && cands.iter().any(|c| c.2.governor == fig.governor);
     let by_event = fig.event.is_some() && cands.iter().any(|c| c.2.event == fig.event);
     cands.retain(|c| {
@@ -245,8 +245,15 @@ pub(super) fn check_figure(
         for c in &sorted {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Supports));
         }
+        // A source that gives the draft's figure as the new value of a
+        // change ("150 instead of 210") answers the old one elsewhere.
+        let replaced = |v: f64| {
+            supports
+                .iter()
+                .any(|s| s.2.was.is_some_and(|w| same_value(w, v)))
+        };
         for c in cands.iter().filter(|c| c.3 == Relation::Contradicts && c.4) {
-            if disputes(&fig, c.2) && !supports.iter().any(|s| s.1 == c.1) {
+            if disputes(&fig, c.2) && !supports.iter().any(|s| s.1 == c.1) && !replaced(c.2.value) {
                 disagreements.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
             }
         }
@@ -373,8 +380,8 @@ pub(super) fn disputes(d: &Figure, s: &Figure) -> bool {
     if s.qualifier == Qualifier::Vague || d.qualifier == Qualifier::Vague {
         return false;
     }
-    if let (Some(a), Some(b)) = (&d.governor, &s.governor) {
-        if a != b {
+    if let (Some(a), Some(b)) = (d.governor, s.governor) {
+        if !lexicon::same_act(a, b) {
             return false;
         }
     }

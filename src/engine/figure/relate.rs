@@ -5,13 +5,14 @@
 use super::super::lexicon;
 use super::noun_phrase::bare_verb;
 use super::sentence::Sentence;
-use super::words::{ARTICLES, PARTITIVE_PRONOUNS};
+use super::words::{ARTICLES, INSTEAD_WORDS, PARTITIVE_PRONOUNS};
 use super::{Direction, Figure, Role, Side, Unit};
 
 /// Relates the figures of the sentence `s`, `out[first..]`, to each other
 /// and to the figure before them, which may close the sentence before.
 pub(super) fn relate(s: &Sentence, out: &mut [Figure], first: usize) {
     change_and_result(s.text, &mut out[first..]);
+    instead_of(s.text, &mut out[first..]);
     from_and_to(s.text, &mut out[first..]);
     partitive_pronouns(s.text, out, first);
     elided_nouns(s, out, first);
@@ -35,6 +36,44 @@ fn change_and_result(text: &str, out: &mut [Figure]) {
         {
             out[k + 1].side = Side::To;
             out[k + 1].direction = out[k].direction;
+        }
+    }
+}
+
+/// "will cut 150 positions instead of 210", "by 3.9% rather than 4.5%":
+/// the first figure is the new value, and the second the old one, which
+/// counts what the first counts.
+fn instead_of(text: &str, out: &mut [Figure]) {
+    for k in 1..out.len() {
+        let mut words: Vec<&str> = between(text, &out[k - 1], &out[k])
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        // "rather than the 4.5%"
+        if words
+            .last()
+            .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
+        {
+            words.pop();
+        }
+        let tail = words.join(" ");
+        let replaced = INSTEAD_WORDS.iter().any(|w| tail.ends_with(w));
+        let bare = out[k].unit == Unit::Count && out[k].noun.is_empty();
+        let compatible = out[k - 1].unit.compatible(&out[k].unit) || bare;
+        if !replaced || !compatible || out[k - 1].side != Side::None || out[k].side != Side::None {
+            continue;
+        }
+        out[k - 1].side = Side::To;
+        out[k - 1].was = Some(out[k].value);
+        out[k].side = Side::From;
+        // "instead of 210,": no noun follows, and the words before it
+        // ("next year instead") are none.
+        if out[k].head.is_none() || out[k].noun_first {
+            let new = out[k - 1].clone();
+            if bare {
+                out[k].unit = new.unit.clone();
+            }
+            counts_what(&mut out[k], new);
         }
     }
 }

@@ -587,6 +587,12 @@ fn reads_ranges_and_rates() {
     assert_eq!((f[0].side, f[1].side), (Side::To, Side::From));
     assert_eq!(f[1].unit, f[0].unit);
     assert_eq!(f[0].was, Some(4200.0));
+    let f = figs("It will cut 150 teaching posts next year instead of 210, it said.");
+    assert_eq!((f[0].side, f[1].side), (Side::To, Side::From));
+    assert_eq!(
+        (f[0].was, f[1].noun.as_str()),
+        (Some(210.0), "teaching posts")
+    );
     let f = one("between 5 and 10 million people");
     assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
     let f = one("a goal of 3,000 arrests per day");

@@ -337,6 +337,10 @@ pub(super) const WHOLE_DETERMINERS: &[&str] = &["the", "its", "their", "all"];
 /// ("$3.1 million in the overtime budget").
 pub(super) const ARTICLES: &[&str] = &["the", "its", "their", "a", "an"];
 
+/// Words between a new value and the old one it replaces ("150 instead
+/// of 210", "3.9% rather than the 4.5%").
+pub(super) const INSTEAD_WORDS: &[&str] = &["instead of", "rather than"];
+
 /// Compass words: "15 miles south of Hualien" is measured from Hualien,
 /// and belongs to it.
 pub(super) const COMPASS_WORDS: &[&str] = &[

@@ -215,6 +215,24 @@ fn shares(a: &[u32], b: &[u32]) -> bool {
     a.iter().any(|x| b.contains(x))
 }
 
+/// Do the verb stems `a` and `b` tell one act ("eliminate", "cut")? The
+/// same stem, or two of one line of `acts.tsv`.
+pub fn same_act(a: Term, b: Term) -> bool {
+    static ACTS: OnceLock<FxHashMap<Term, usize>> = OnceLock::new();
+    let acts = ACTS.get_or_init(|| {
+        include_str!("acts.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .enumerate()
+            .flat_map(|(g, line)| {
+                line.split('\t')
+                    .map(move |v| (super::text::stem(v.trim()), g))
+            })
+            .collect()
+    });
+    a == b || matches!((acts.get(&a), acts.get(&b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Does WordNet know `lemma` as a noun?
 pub fn is_noun(lemma: Term) -> bool {
     lexicon().own.contains_key(&lemma)
