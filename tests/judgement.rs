@@ -309,6 +309,26 @@ fn instead_of_gives_the_old_value_and_verbs_of_one_act_agree() {
     );
 }
 
+/// "last June, and its superintendent, Owen Pratt, said": a month is no
+/// speaker; "June Carter said" names one.
+#[test]
+fn a_month_before_an_appositive_is_no_speaker() {
+    let src = (
+        "019_paper.md",
+        "Owen Pratt said his district made “hard choices early.”\n",
+    );
+    let draft = "It shut two schools last June, and its superintendent, Owen Pratt, said the district made “hard choices early.”\n";
+    let quotes: Vec<String> = check(&[src], draft)
+        .into_iter()
+        .filter(|f| f.contains("[quote-"))
+        .collect();
+    assert_eq!(quotes, Vec::<String>::new());
+    assert_eq!(
+        check(&[src], "June Carter said the district made “hard choices early.”\n"),
+        vec!["0:35-0:56 error[quote-misattributed] source attributes these words to Owen Pratt, not June Carter; see 019"]
+    );
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

@@ -2,6 +2,7 @@
 //! labels, pronouns.
 
 use super::*;
+use crate::engine::lexicon;
 
 pub(super) const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -417,7 +418,12 @@ pub(super) fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speak
 pub(super) fn subject_of(t: &Toks, from: usize, to: usize) -> Option<Speaker> {
     for run in cap_runs(t, from, to) {
         let next = t.word(run.end).unwrap_or_default();
-        if ROLE_WORDS.contains(&&*next) {
+        // "last June, and its superintendent, Owen Pratt, said" ("June
+        // Carter" is a name).
+        let time = run.len() == 1
+            && t.word(run.start)
+                .is_some_and(|w| is_time_word(&w) || lexicon::time_kind(&text::stem(&w)).is_some());
+        if ROLE_WORDS.contains(&&*next) || time {
             continue;
         }
         if run.len() >= 2 || t.toks.get(run.end).is_some_and(|x| x.is_punct(',')) {
