@@ -659,6 +659,31 @@ fn unit_a_number_in_another_unit_is_no_slip_of_the_same_digits() {
     );
 }
 
+/// A slip changes digits, not the words around them: "the 52-year-old"
+/// is no slip of "more than 25 years old", but "a 25-year-old" is one of
+/// "a 52-year-old".
+#[test]
+fn unit_a_bound_is_no_slip_of_a_figure_with_the_digits_turned() {
+    let src = (
+        "008_paper.md",
+        "Of the 57 ferries in service, 19 are more than 25 years old. Captain Ivo Marek, a 52-year-old, was at the helm.\n",
+    );
+    let figures = |draft: &str| -> Vec<String> {
+        check(&[src], draft)
+            .into_iter()
+            .filter(|f| f.contains("error["))
+            .collect()
+    };
+    assert_eq!(
+        figures("Of its 57 ferries in service, 19 are old. Its owner said the 52-year-old had worked there for years.\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        figures("Captain Ivo Marek, a 25-year-old, was at the helm.\n"),
+        vec!["0:21-0:32 error[figure-mismatch] source says 52-year-old, not 25-year-old; see 008"]
+    );
+}
+
 #[test]
 fn number_words_half_a_million_and_a_quarter_of_a_million() {
     let src = (

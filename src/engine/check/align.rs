@@ -54,7 +54,13 @@ pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
         v
     };
     let (a, b) = (digits(d), digits(s));
-    if a.len() < 2 || a.len() != b.len() || d.qualifier == Qualifier::Vague {
+    // A slip changes the digits, not the words around them: "52" is no
+    // slip of "more than 25".
+    if a.len() < 2
+        || a.len() != b.len()
+        || d.qualifier == Qualifier::Vague
+        || bound(d.qualifier) != bound(s.qualifier)
+    {
         return false;
     }
     let (mut x, mut y) = (a.clone(), b.clone());
@@ -65,6 +71,17 @@ pub(super) fn mistyped(d: &Figure, s: &Figure) -> bool {
     // is no slip of "15 feet", nor "$1.5 billion" of "$15 billion".
     let (ratio, thousands) = ratio_of(d, s);
     x == y && (a != b || d.value != s.value) && d.unit == s.unit && (ratio < 10.0 || thousands)
+}
+
+/// Which side a qualifier bounds a figure on, if it bounds it: "more
+/// than" and "at least" from below, "fewer than" and "up to" from above.
+fn bound(q: Qualifier) -> Option<bool> {
+    use Qualifier::*;
+    match q {
+        MoreThan | AtLeast | Plus => Some(true),
+        LessThan | UpTo | Nearly => Some(false),
+        _ => None,
+    }
 }
 
 /// Is the draft's number the source's at another scale ("$6 million" for
