@@ -179,13 +179,15 @@ fn partitive_pronouns(text: &str, out: &mut [Figure], first: usize) {
 
 /// "About 200 workers crowded in, and a couple of dozen more stood
 /// outside": "more" and a word that is no noun name the same thing as the
-/// figure before. So does a figure whose next word is a verb ("of the
-/// 412,300 customers who lost power. About 14,300 remain").
+/// figure before; so does "others" ("Nine people died. At least 1,011
+/// others were injured"). So does a figure whose next word is a verb ("of
+/// the 412,300 customers who lost power. About 14,300 remain").
 fn elided_nouns(s: &Sentence, out: &mut [Figure], first: usize) {
     for k in first.max(1)..out.len() {
         let next = s.toks.partition_point(|t| t.end <= out[k].span.end);
         let elided = out[k].noun.split_whitespace().next() == Some("more")
             && out[k].head.is_none_or(|h| !lexicon::is_noun(h))
+            || out[k].noun.eq_ignore_ascii_case("others")
             || out[k].noun.is_empty() && out[k].value > 1.0 && bare_verb(s, next);
         if elided && out[k - 1].head.is_some() && out[k - 1].unit.compatible(&out[k].unit) {
             let before = out[k - 1].clone();

@@ -593,6 +593,11 @@ fn reads_ranges_and_rates() {
         (f[0].was, f[1].noun.as_str()),
         (Some(210.0), "teaching posts")
     );
+    let f = figs("Nine people died. At least 1,011 others were injured.");
+    assert_eq!(
+        (f[1].noun.as_str(), f[1].head.as_deref()),
+        ("people", Some("people"))
+    );
     let f = one("between 5 and 10 million people");
     assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
     let f = one("a goal of 3,000 arrests per day");
