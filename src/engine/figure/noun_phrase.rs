@@ -400,6 +400,9 @@ pub(super) fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)
     }
     if k > 0 && matches!(s.word(k - 1), Some("to" | "at")) {
         k -= 1;
+        if let Some(named) = count_of(s, k) {
+            return Some(named);
+        }
     }
     let mut verbs = 0;
     while k > 0 && verbs < 3 {
@@ -419,6 +422,27 @@ pub(super) fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)
     }
     let h = head_before_prepositional(s, h);
     Some((h, modifiers_before(s, h)))
+}
+
+/// "revised its count of dead fish in Wend Creek to about 4,000", "puts
+/// the number of evacuees at 3,600": the noun after a count word and "of",
+/// within the eight words before `to`, the token `k`.
+fn count_of(s: &Sentence, k: usize) -> Option<(usize, Indices)> {
+    let of = (k.saturating_sub(8)..k).rev().find(|&j| {
+        j > 0 && s.word(j) == Some("of") && s.word(j - 1).is_some_and(|w| COUNT_WORDS.contains(&w))
+    })?;
+    let mut words = Indices::new();
+    let mut j = of + 1;
+    while j < k && words.len() < 3 {
+        let Some(w) = s.word(j) else { break };
+        if s.stopword(j) || s.capitalised(j) || small_number(w).is_some() {
+            break;
+        }
+        words.push(j);
+        j += 1;
+    }
+    let h = words.pop()?;
+    lexicon::is_noun(lexicon::lemma(&s.words[h])).then_some((h, words))
 }
 
 /// "The average wage at the plant is": the noun at token `h` ends a

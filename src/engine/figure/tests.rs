@@ -598,6 +598,16 @@ fn reads_ranges_and_rates() {
         (f[1].noun.as_str(), f[1].head.as_deref()),
         ("people", Some("people"))
     );
+    // The noun after a count word, before "to" or "at".
+    let f = one("It revised its count of dead fish in Wend Creek to about 4,000.");
+    assert_eq!(
+        (f.noun.as_str(), f.head.as_deref()),
+        ("dead fish", Some("fish"))
+    );
+    let f = one("The town puts the number of evacuees at 3,600.");
+    assert_eq!(f.head.as_deref(), Some("evacuee"));
+    let f = figs("Crews found 40,000 dead fish along 3 miles of the creek.");
+    assert_eq!(f[0].head.as_deref(), Some("fish"));
     let f = one("between 5 and 10 million people");
     assert_eq!((f.value, f.upper), (5e6, Some(1e7)));
     let f = one("a goal of 3,000 arrests per day");
