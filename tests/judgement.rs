@@ -329,6 +329,21 @@ fn a_month_before_an_appositive_is_no_speaker() {
     );
 }
 
+/// "41, down from 51" against "to 41 from 55": the old end of one change,
+/// however little else the two lines share.
+#[test]
+fn change_the_old_end_of_a_change_with_the_same_new_value() {
+    let src = (
+        "020_wire.txt",
+        "Norra Paving has cut its workforce to 41 from 55 since the indictment.\n",
+    );
+    assert_eq!(
+        check(&[src], "- Workforce at Norra Paving: 41, down from 51\n"),
+        vec!["0:43-0:45 error[figure-mismatch] source says 55, not 51; see 020"]
+    );
+    assert!(check(&[src], "- Workforce at Norra Paving: 41, down from 55\n").is_empty());
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

@@ -170,10 +170,15 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
                 && d.direction.is_some()
                 && d.direction == s.direction
                 && shared >= 2;
+            // "41, down from 51" against "to 41 from 55": the old end of a
+            // change with the same new value.
+            let same_change = d.side == Side::From
+                && s.side == Side::From
+                && matches!((d.now, s.now), (Some(a), Some(b)) if same_value(a, b));
             // A sentence taken nearly whole from the source, its number
             // changed, is the classic slip.
             let copied = union > 0 && 5 * shared >= 4 * union;
-            (same_end || copied || union > 0 && 2 * shared >= union && near >= 2)
+            (same_end || same_change || copied || union > 0 && 2 * shared >= union && near >= 2)
                 && owners_agree(d, s)
         }
     }

@@ -219,6 +219,10 @@ pub struct Figure {
     /// from the 1,150": 1,150), when its sentence gives it.
     #[serde(default)]
     pub was: Option<f64>,
+    /// The new value of the change whose old value this is ("41, down
+    /// from 55": 41 for the 55), when its sentence gives it.
+    #[serde(default)]
+    pub now: Option<f64>,
     /// The content word right before the figure ("reassign" in "reassign
     /// around six"), stemmed.
     pub governor: Option<Term>,
@@ -414,6 +418,7 @@ fn read_figure(s: &Sentence, i: usize, context: &[Term]) -> Option<(Figure, usiz
         side: reach.side,
         direction: governor.direction,
         was: None,
+        now: None,
         governor: governor.word,
         event,
         local,

@@ -65,6 +65,7 @@ fn instead_of(text: &str, out: &mut [Figure]) {
         }
         out[k - 1].side = Side::To;
         out[k - 1].was = Some(out[k].value);
+        out[k].now = Some(out[k - 1].value);
         out[k].side = Side::From;
         // "instead of 210,": no noun follows, and the words before it
         // ("next year instead") are none.
@@ -112,6 +113,7 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
         };
         if let Some(p) = partner {
             out[p].was = Some(out[k].value);
+            out[k].now = Some(out[p].value);
         }
         if let Some(p) = partner.filter(|_| out[k].head.is_none()) {
             let to = out[p].clone();
