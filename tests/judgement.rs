@@ -344,6 +344,38 @@ fn change_the_old_end_of_a_change_with_the_same_new_value() {
     assert!(check(&[src], "- Workforce at Norra Paving: 41, down from 55\n").is_empty());
 }
 
+/// "will shrink to 540 officers" where a source shrinks the force to 510
+/// from 540: the old value given as the new one, though another source
+/// still counts 540 today.
+#[test]
+fn change_the_old_value_given_as_the_new_one_is_wrong() {
+    let now = (
+        "021_wire.txt",
+        "The county police department has 540 officers.\n",
+    );
+    let plan = (
+        "022_paper.txt",
+        "The budget would shrink the county police force to 510 officers from 540.\n",
+    );
+    assert_eq!(
+        check(
+            &[now, plan],
+            "The county police force will shrink to 540 officers.\n"
+        ),
+        vec!["0:39-0:42 error[figure-mismatch] source says 510 officers, not 540; see 022"]
+    );
+    assert!(check(
+        &[now, plan],
+        "The county police force will shrink to 510 officers.\n"
+    )
+    .is_empty());
+    assert!(check(
+        &[now, plan],
+        "The county police department has 540 officers.\n"
+    )
+    .is_empty());
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

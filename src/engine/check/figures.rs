@@ -235,10 +235,25 @@ pub(super) fn check_figure(
             })
         })
         .flatten();
+    // "will shrink to 540 officers" where a source shrinks the force to 510
+    // from 540: the draft gives the old value as the new one, whatever
+    // source still counts 540 today.
+    let old_as_new = (!past && fig.side == Side::To)
+        .then(|| {
+            cands.iter().find(|c| {
+                c.4 && c.3 == Relation::Contradicts
+                    && c.2.side == Side::To
+                    && c.2.was.is_some_and(|w| same_value(w, fig.value))
+            })
+        })
+        .flatten();
     let verdict = if let Some((key, new, old)) = superseded {
         evidence.push(figure_evidence(corpus, key, new, Stance::Contradicts));
         evidence.push(figure_evidence(corpus, key, old, Stance::Supports));
         FigureVerdict::Outdated
+    } else if let Some(c) = old_as_new {
+        evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
+        FigureVerdict::Mismatch
     } else if !supports.is_empty() {
         let mut sorted = supports.clone();
         sorted.sort_by_key(|c| c.3 != Relation::Exact);
