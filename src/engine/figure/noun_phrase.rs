@@ -424,25 +424,27 @@ pub(super) fn noun_before(s: &Sentence, start: usize) -> Option<(usize, Indices)
     Some((h, modifiers_before(s, h)))
 }
 
-/// "revised its count of dead fish in Wend Creek to about 4,000", "puts
-/// the number of evacuees at 3,600": the noun after a count word and "of",
-/// within the eight words before `to`, the token `k`.
+/// "revised its count of dead fish in Wend Creek to about 4,000", "the
+/// number of people treated for injuries tied to the fire has climbed to
+/// 29": the nouns after a count word and "of", within the twelve words
+/// before `to`, the token `k`.
 fn count_of(s: &Sentence, k: usize) -> Option<(usize, Indices)> {
-    let of = (k.saturating_sub(8)..k).rev().find(|&j| {
+    let of = (k.saturating_sub(12)..k).rev().find(|&j| {
         j > 0 && s.word(j) == Some("of") && s.word(j - 1).is_some_and(|w| COUNT_WORDS.contains(&w))
     })?;
     let mut words = Indices::new();
     let mut j = of + 1;
     while j < k && words.len() < 3 {
         let Some(w) = s.word(j) else { break };
-        if s.stopword(j) || s.capitalised(j) || small_number(w).is_some() {
+        let noun = lexicon::is_noun(lexicon::lemma(w));
+        if s.stopword(j) || s.capitalised(j) || small_number(w).is_some() || !noun {
             break;
         }
         words.push(j);
         j += 1;
     }
     let h = words.pop()?;
-    lexicon::is_noun(lexicon::lemma(&s.words[h])).then_some((h, words))
+    Some((h, words))
 }
 
 /// "The average wage at the plant is": the noun at token `h` ends a

@@ -604,6 +604,13 @@ fn reads_ranges_and_rates() {
         (f.noun.as_str(), f.head.as_deref()),
         ("dead fish", Some("fish"))
     );
+    let f = figs(
+        "The number of people treated for injuries tied to the fire has climbed to 29, up from 11.",
+    );
+    assert_eq!(
+        (f[0].head.as_deref(), f[1].head.as_deref()),
+        (Some("people"), Some("people"))
+    );
     let f = one("The town puts the number of evacuees at 3,600.");
     assert_eq!(f.head.as_deref(), Some("evacuee"));
     let f = figs("Crews found 40,000 dead fish along 3 miles of the creek.");
