@@ -376,6 +376,26 @@ fn change_the_old_value_given_as_the_new_one_is_wrong() {
     .is_empty());
 }
 
+/// "about 3,900" and "about 3,600" differ at the last digit both were
+/// written to; "about 6,000" and "about 6,100" do not differ at the
+/// coarser one's.
+#[test]
+fn band_two_roundings_that_differ_at_their_last_digit_disagree() {
+    let src = (
+        "023_wire.txt",
+        "The town now counts about 3,600 evacuees.\n",
+    );
+    assert_eq!(
+        check(&[src], "The town now counts about 3,900 evacuees.\n"),
+        vec!["0:20-0:31 error[figure-mismatch] source says about 3,600 evacuees, not about 3,900; see 023"]
+    );
+    let src = (
+        "024_wire.txt",
+        "The town now counts about 6,000 evacuees.\n",
+    );
+    assert!(check(&[src], "The town now counts about 6,100 evacuees.\n").is_empty());
+}
+
 const RUIZ: (&str, &str) = (
     "010_paper.md",
     "Dana Ruiz, the company's chief executive, spoke first.\n\n\

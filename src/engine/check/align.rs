@@ -464,6 +464,13 @@ pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
         } else {
             Relation::Contradicts
         }
+    } else if d.qualifier == Qualifier::About
+        && s.qualifier == Qualifier::About
+        && (d.value - s.value).abs() >= d.step.max(s.step)
+    {
+        // "about 3,900" and "about 3,600": two roundings that differ at
+        // the coarser one's last digit are two figures.
+        Relation::Contradicts
     } else if db.overlaps(sb) {
         Relation::Within
     } else {
