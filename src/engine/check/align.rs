@@ -482,15 +482,10 @@ pub(super) fn relation(d: &Figure, s: &Figure) -> Relation {
 /// than a source's "more than 9,000" supports; "more than 8,000" claims
 /// less, and is supported.
 pub(super) fn bounds_relation(d: &Figure, s: &Figure) -> Option<Relation> {
-    use Qualifier::*;
-    let lower = |q: Qualifier| matches!(q, MoreThan | AtLeast | Plus);
-    let upper = |q: Qualifier| matches!(q, LessThan | UpTo | Nearly);
-    let fits = if lower(d.qualifier) && lower(s.qualifier) {
-        d.value <= s.value * (1.0 + 1e-9)
-    } else if upper(d.qualifier) && upper(s.qualifier) {
-        d.value >= s.value * (1.0 - 1e-9)
-    } else {
-        return None;
+    let fits = match (bound(d.qualifier), bound(s.qualifier)) {
+        (Some(true), Some(true)) => d.value <= s.value * (1.0 + 1e-9),
+        (Some(false), Some(false)) => d.value >= s.value * (1.0 - 1e-9),
+        _ => return None,
     };
     Some(if fits {
         Relation::Within

@@ -19,6 +19,39 @@ pub(super) fn relate(s: &Sentence, out: &mut [Figure], first: usize) {
     parts_and_wholes(&mut out[first..]);
 }
 
+/// A figure that names neither unit nor noun ("from 4,200"): it is in
+/// the unit of the figure it is read with.
+fn bare(f: &Figure) -> bool {
+    f.unit == Unit::Count && f.noun.is_empty()
+}
+
+/// The words from `from` to `to`, less an article right before `to` ("up
+/// from the 1,150", "rather than the 4.5%") when other words come first.
+fn words_before_figure(text: &str, from: usize, to: usize) -> Vec<&str> {
+    let mut words: Vec<&str> = text
+        .get(from.min(to)..to)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
+    {
+        words.pop();
+    }
+    words
+}
+
+/// `old`, the old value of a change, counts what `new` counts, in its unit
+/// when it names none.
+fn old_counts_as_new(old: &mut Figure, new: Figure) {
+    if bare(old) {
+        old.unit = new.unit.clone();
+    }
+    counts_what(old, new);
+}
+
 /// The words between two figures, trimmed.
 fn between<'t>(text: &'t str, a: &Figure, b: &Figure) -> Option<&'t str> {
     text.get(a.span.end..b.span.start).map(str::trim)
@@ -45,21 +78,9 @@ fn change_and_result(text: &str, out: &mut [Figure]) {
 /// counts what the first counts.
 fn instead_of(text: &str, out: &mut [Figure]) {
     for k in 1..out.len() {
-        let mut words: Vec<&str> = between(text, &out[k - 1], &out[k])
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        // "rather than the 4.5%"
-        if words
-            .last()
-            .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
-        {
-            words.pop();
-        }
-        let tail = words.join(" ");
+        let tail = words_before_figure(text, out[k - 1].span.end, out[k].span.start).join(" ");
         let replaced = INSTEAD_WORDS.iter().any(|w| tail.ends_with(w));
-        let bare = out[k].unit == Unit::Count && out[k].noun.is_empty();
-        let compatible = out[k - 1].unit.compatible(&out[k].unit) || bare;
+        let compatible = out[k - 1].unit.compatible(&out[k].unit) || bare(&out[k]);
         if !replaced || !compatible || out[k - 1].side != Side::None || out[k].side != Side::None {
             continue;
         }
@@ -71,10 +92,7 @@ fn instead_of(text: &str, out: &mut [Figure]) {
         // ("next year instead") are none.
         if out[k].head.is_none() || out[k].noun_first {
             let new = out[k - 1].clone();
-            if bare {
-                out[k].unit = new.unit.clone();
-            }
-            counts_what(&mut out[k], new);
+            old_counts_as_new(&mut out[k], new);
         }
     }
 }
@@ -97,7 +115,6 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
         }
         // "to about 5,600 gallons, from 4,200": a bare old value is in the
         // new value's unit.
-        let bare = |f: &Figure| f.unit == Unit::Count && f.noun.is_empty();
         if k > 0
             && out[k - 1].side == Side::None
             && (out[k - 1].unit.compatible(&out[k].unit) || bare(&out[k]))
@@ -117,10 +134,7 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
         }
         if let Some(p) = partner.filter(|_| out[k].head.is_none()) {
             let to = out[p].clone();
-            if bare(&out[k]) {
-                out[k].unit = to.unit.clone();
-            }
-            counts_what(&mut out[k], to);
+            old_counts_as_new(&mut out[k], to);
         }
     }
 }
@@ -129,18 +143,7 @@ fn from_and_to(text: &str, out: &mut [Figure]) {
 /// right after it; "from" within eight words makes the first the new
 /// value, and "up" or "down" before "from" moves both the same way.
 fn up_from(text: &str, pair: &mut [Figure]) {
-    let from_start = pair[1].span.start;
-    let mut words: Vec<&str> = text[pair[0].span.end.min(from_start)..from_start]
-        .split_whitespace()
-        .collect();
-    // "up from the 1,150"
-    if words.len() > 1
-        && words
-            .last()
-            .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
-    {
-        words.pop();
-    }
+    let words = words_before_figure(text, pair[0].span.end, pair[1].span.start);
     if words.last() != Some(&"from") || words.len() > 8 {
         return;
     }

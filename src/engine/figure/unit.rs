@@ -110,10 +110,7 @@ impl Form {
 }
 
 fn rows(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').collect())
+    crate::engine::lexicon::data_lines(table).map(|l| l.split('\t').collect())
 }
 
 fn tables() -> &'static Tables {

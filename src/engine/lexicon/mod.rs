@@ -70,9 +70,7 @@ fn lexicon() -> &'static Lexicon {
             lx.own.entry(st).or_default().extend(own);
             lx.broader.entry(st).or_default().extend(broader);
         }
-        let groups = include_str!("equivalents.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        let groups = data_lines(include_str!("equivalents.tsv"));
         for (g, line) in groups.enumerate() {
             let id = GROUPS + g as u32;
             for noun in line.split('\t') {
@@ -123,9 +121,7 @@ pub fn is_owner_kind(stem: &Term) -> bool {
     static KINDS: OnceLock<Vec<Term>> = OnceLock::new();
     KINDS
         .get_or_init(|| {
-            include_str!("owner_kinds.tsv")
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            data_lines(include_str!("owner_kinds.tsv"))
                 .map(|w| super::text::stem(w.trim()))
                 .collect()
         })
@@ -143,12 +139,10 @@ pub enum TimeKind {
 
 /// The kind of time the stem `stem` names, if it names one.
 pub fn time_kind(stem: &Term) -> Option<TimeKind> {
-    static TIMES: OnceLock<Vec<(Term, TimeKind)>> = OnceLock::new();
+    static TIMES: OnceLock<FxHashMap<Term, TimeKind>> = OnceLock::new();
     TIMES
         .get_or_init(|| {
-            include_str!("times.tsv")
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            data_lines(include_str!("times.tsv"))
                 .filter_map(|l| {
                     let (w, kind) = l.split_once('\t')?;
                     let kind = match kind.trim() {
@@ -161,9 +155,15 @@ pub fn time_kind(stem: &Term) -> Option<TimeKind> {
                 })
                 .collect()
         })
-        .iter()
-        .find(|(t, _)| t == stem)
-        .map(|(_, k)| *k)
+        .get(stem)
+        .copied()
+}
+
+/// The lines of a data table that hold data: no comment, no blank line.
+pub(crate) fn data_lines(table: &'static str) -> impl Iterator<Item = &'static str> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
 }
 
 /// WordNet's rules for a regular plural: the ending and what replaces it.
@@ -220,9 +220,7 @@ fn shares(a: &[u32], b: &[u32]) -> bool {
 pub fn same_act(a: Term, b: Term) -> bool {
     static ACTS: OnceLock<FxHashMap<Term, usize>> = OnceLock::new();
     let acts = ACTS.get_or_init(|| {
-        include_str!("acts.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        data_lines(include_str!("acts.tsv"))
             .enumerate()
             .flat_map(|(g, line)| {
                 line.split('\t')

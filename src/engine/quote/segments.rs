@@ -8,9 +8,7 @@ pub(super) fn contractions() -> &'static [(&'static str, Vec<&'static str>)] {
     static TABLE: std::sync::OnceLock<Vec<(&'static str, Vec<&'static str>)>> =
         std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("contractions.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        crate::engine::lexicon::data_lines(include_str!("contractions.tsv"))
             .filter_map(|l| l.split_once('\t'))
             .map(|(c, e)| (c, e.split('|').collect()))
             .collect()
