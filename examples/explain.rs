@@ -19,8 +19,8 @@ fn main() {
             continue;
         }
         println!(
-            "DRAFT {:?} gov={:?} noun={:?} head={:?} mods={:?} frame={:?} role={:?} side={:?} event={:?} proper={:?} subject={:?} per={:?}\n  local={:?}\n  verdict {:?}",
-            f.text, f.governor, f.noun, f.head, f.modifiers, f.frame, f.role, f.side, f.event, f.proper, f.subject, f.per, f.local, fc.verdict
+            "DRAFT {:?} gov={:?} noun={:?} head={:?} mods={:?} frame={:?} role={:?} side={:?} dir={:?} unit={:?} event={:?} proper={:?} subject={:?} per={:?}\n  local={:?}\n  verdict {:?}",
+            f.text, f.governor, f.noun, f.head, f.modifiers, f.frame, f.role, f.side, f.direction, f.unit, f.event, f.proper, f.subject, f.per, f.local, fc.verdict
         );
         for (_, s) in corpus.sources() {
             for sf in &s.figures {
@@ -29,8 +29,8 @@ fn main() {
                     continue;
                 }
                 println!(
-                    "  {} {:?} {:?} gov={:?} noun={:?} head={:?} frame={:?} side={:?} event={:?} proper={:?} subject={:?}\n     local={:?}",
-                    s.id, a, sf.text, sf.governor, sf.noun, sf.head, sf.frame, sf.side, sf.event, sf.proper, sf.subject, sf.local
+                    "  {} {:?} {:?} gov={:?} noun={:?} head={:?} frame={:?} side={:?} dir={:?} unit={:?} per={:?} role={:?} event={:?} proper={:?} subject={:?}\n     local={:?}",
+                    s.id, a, sf.text, sf.governor, sf.noun, sf.head, sf.frame, sf.side, sf.direction, sf.unit, sf.per, sf.role, sf.event, sf.proper, sf.subject, sf.local
                 );
             }
         }

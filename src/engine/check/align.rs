@@ -153,9 +153,13 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         // A broader noun ("people") may hold more than a narrower one
         // ("residents") counts: it is not contradicted by it.
         (Some(a), Some(b)) => {
+            let near = near_words(d).any(|w| near_words(s).any(|x| x == w))
+                || clause_overlap(d, s, text::stem(a)) >= CLAUSE_AGREEMENT;
+            let acted = matches!((d.event, s.event), (Some(x), Some(y)) if lexicon::same_act(x, y));
             lexicon::kinship(*a, *b) == Some(Kinship::Same)
                 && owners_agree(d, s)
                 && !modifiers_clash(d, s)
+                && (near || acted)
         }
         _ => {
             let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
@@ -184,20 +188,51 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
     }
 }
 
+/// How much of their sentences two figures share, besides the counted
+/// noun: shared words over all words.
+fn clause_overlap(d: &Figure, s: &Figure, head: Term) -> f32 {
+    let words = |f: &Figure| f.context.iter().filter(|w| **w != head).count();
+    let shared = d
+        .context
+        .iter()
+        .filter(|w| **w != head && s.context.contains(w))
+        .count();
+    let union = words(d) + words(s) - shared;
+    if union == 0 {
+        0.0
+    } else {
+        shared as f32 / union as f32
+    }
+}
+
+/// The share of sentence words two figures of one noun must have in
+/// common, when no word near them is shared, to be one count.
+const CLAUSE_AGREEMENT: f32 = 0.25;
+
+/// The words of a figure's sentence that say a time, and their kinds.
+fn times_of(f: &Figure) -> Vec<(Term, lexicon::TimeKind)> {
+    f.context
+        .iter()
+        .filter_map(|t| lexicon::time_kind(t).map(|k| (*t, k)))
+        .collect()
+}
+
+/// Do the sentences of two figures name a time in common?
+fn shared_time(d: &Figure, s: &Figure) -> bool {
+    let b = times_of(s);
+    times_of(d)
+        .iter()
+        .any(|(t, _)| b.iter().any(|(u, _)| u == t))
+}
+
 /// Were two figures taken at the same time, as far as their sentences
 /// say? Not when each names a time and they share none ("on Monday",
 /// "on Thursday"), nor when one is a snapshot within a day ("by Thursday
 /// morning") and the other shares none of its times: a count that moves
 /// through a day is not contradicted by another hour's.
 pub(super) fn times_agree(d: &Figure, s: &Figure) -> bool {
-    let times = |f: &Figure| -> Vec<(Term, lexicon::TimeKind)> {
-        f.context
-            .iter()
-            .filter_map(|t| lexicon::time_kind(t).map(|k| (*t, k)))
-            .collect()
-    };
-    let (a, b) = (times(d), times(s));
-    let shared = a.iter().any(|(t, _)| b.iter().any(|(u, _)| u == t));
+    let (a, b) = (times_of(d), times_of(s));
+    let shared = shared_time(d, s);
     let snapshot =
         |x: &[(Term, lexicon::TimeKind)]| x.iter().any(|(_, k)| *k == lexicon::TimeKind::Part);
     if !a.is_empty() && !b.is_empty() && !shared {

@@ -607,7 +607,25 @@ pub(super) fn only_contractions(diff: &[DiffOp]) -> bool {
 /// negation or a number.
 pub(super) const ARTICLES: &[&str] = &["a", "an", "the"];
 
-/// Is every difference of a word diff a contraction, or (with
+/// One word written open, closed or hyphenated ("any more", "anymore",
+/// "e-mail"): the same letters, spaced another way.
+fn same_but_spacing(a: &str, b: &str) -> bool {
+    let letters = |w: &str| -> String { w.chars().filter(|c| c.is_alphanumeric()).collect() };
+    a != b && letters(a) == letters(b)
+}
+
+/// Is a word of the diff spaced another way?
+fn respaced(diff: &[DiffOp]) -> bool {
+    diff.windows(2).any(|w| match (&w[0], &w[1]) {
+        (DiffOp::Delete(a), DiffOp::Insert(b)) | (DiffOp::Insert(b), DiffOp::Delete(a)) => {
+            same_but_spacing(&a.to_lowercase(), &b.to_lowercase())
+        }
+        _ => false,
+    })
+}
+
+/// Is every difference of a word diff a contraction, a word spaced
+/// another way ("any more" for "anymore"), or (with
 /// `articles`) an article added or dropped? ("not the finish" for "not a
 /// finish" is a change: a swap is not minor.)
 pub(super) fn only_minor(diff: &[DiffOp], articles: bool) -> bool {
@@ -623,7 +641,8 @@ pub(super) fn only_minor(diff: &[DiffOp], articles: bool) -> bool {
             (DiffOp::Equal(_), _) => i += 1,
             (DiffOp::Delete(a), Some(DiffOp::Insert(b)))
             | (DiffOp::Insert(b), Some(DiffOp::Delete(a))) => {
-                if !quote::same_but_contractions(&a.to_lowercase(), &b.to_lowercase()) {
+                let (a, b) = (a.to_lowercase(), b.to_lowercase());
+                if !quote::same_but_contractions(&a, &b) && !same_but_spacing(&a, &b) {
                     return false;
                 }
                 changed = true;
@@ -889,7 +908,9 @@ pub(super) fn quote_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findin
             }
             QuoteVerdict::Wording => {
                 let best = &qc.evidence[0];
-                let what = if only_contractions(&qc.diff) || qc.diff.is_empty() {
+                let what = if respaced(&qc.diff) {
+                    "the spacing of a word"
+                } else if only_contractions(&qc.diff) || qc.diff.is_empty() {
                     "a contraction"
                 } else {
                     "a contraction or an article"

@@ -7,7 +7,7 @@ use super::band::read_qualifier;
 use super::not_quantity::excluded;
 use super::number::read_core;
 use super::sentence::{Core, Sentence};
-use super::words::{ARTICLES, CHANGE_STEMS};
+use super::words::{ARTICLES, CHANGE_STEMS, PASSING_VERBS};
 use super::{Qualifier, Side, Unit};
 
 /// The tokens a figure covers and how its words qualify it.
@@ -27,6 +27,9 @@ pub(super) struct Reach {
 pub(super) fn read_reach(s: &Sentence, core: &mut Core) -> Reach {
     let (qual_start, prefix) = read_qualifier(s, core.first);
     let mut qualifier = prefix.unwrap_or(core.qualifier);
+    if qualifier == Qualifier::Exact && passed(s, qual_start, core.last) {
+        qualifier = Qualifier::MoreThan;
+    }
     let side = side_of(s, qual_start, core.last);
     let mut end = core.last;
     if core.upper.is_none() && side == Side::None {
@@ -49,6 +52,21 @@ pub(super) fn read_reach(s: &Sentence, core: &mut Core) -> Reach {
         qualifier,
         side,
     }
+}
+
+/// "Death toll passes 5,000": a verb that puts the count past the figure,
+/// which ends its clause (no noun after it: "passed 12 amendments").
+fn passed(s: &Sentence, qual_start: usize, last: usize) -> bool {
+    let verb = qual_start
+        .checked_sub(1)
+        .and_then(|k| s.word(k))
+        .is_some_and(|w| PASSING_VERBS.contains(&w));
+    let ends = match s.toks.get(last + 1) {
+        None => true,
+        Some(t) if !t.is_word() => true,
+        Some(_) => s.stopword(last + 1),
+    };
+    verb && ends
 }
 
 /// Is there a verb of change among the `n` words before token `k`?

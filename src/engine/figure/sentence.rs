@@ -127,7 +127,12 @@ impl<'a> Sentence<'a> {
         self.word(i).is_some_and(|w| w.ends_with("'s"))
     }
     pub(super) fn capitalised(&self, i: usize) -> bool {
-        self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        self.toks.get(i).is_some_and(|t| {
+            t.text(self.text)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
     }
     /// `stem(&self.words[i])`, from the token's word entry when it has a
     /// content stem: the same term, without a second table lookup.

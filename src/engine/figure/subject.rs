@@ -93,10 +93,18 @@ pub(super) fn subject_of(s: &Sentence, start: usize, after: &[usize]) -> Vec<Ter
         if s.word(k) == Some("the") {
             k += 1;
         }
+        // "in the state of Morelos": a body's kind, then its name.
+        if !s.capitalised(k) && s.word(k + 1) == Some("of") && s.capitalised(k + 2) {
+            k += 2;
+        }
         let mut out = Vec::new();
         while k < s.toks.len() && s.capitalised(k) && s.word(k).is_some() && out.len() < 4 {
             out.push(s.stem(k));
             k += 1;
+            // "the State of Mexico", "the Bank of England": one name.
+            if s.word(k) == Some("of") && s.capitalised(k + 1) && s.word(k + 1).is_some() {
+                k += 1;
+            }
         }
         out
     };

@@ -235,6 +235,30 @@ pub(super) const LINKING_VERBS: &[&str] = &[
     "already",
 ];
 
+/// Verbs that put a count past a figure: "the death toll passes 5,000",
+/// "evictions topped 12,000". Said of the figure alone, with no noun after
+/// it ("passed 12 amendments" is an exact count), they make it a floor.
+pub(super) const PASSING_VERBS: &[&str] = &[
+    "pass",
+    "passes",
+    "passed",
+    "top",
+    "tops",
+    "topped",
+    "exceed",
+    "exceeds",
+    "exceeded",
+    "surpass",
+    "surpasses",
+    "surpassed",
+    "cross",
+    "crosses",
+    "crossed",
+    "eclipse",
+    "eclipses",
+    "eclipsed",
+];
+
 /// Words that say only "how many": no thing counted, and before a
 /// figure they govern nothing ("a total of 25", "an estimated 300").
 pub(super) const COUNT_WORDS: &[&str] = &[
