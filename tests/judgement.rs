@@ -878,7 +878,10 @@ fn event_an_adjective_or_a_plural_after_a_verb_of_being_is_no_event() {
         "Two-thirds of the applicants were over 55, the union said.\n",
     );
     assert_eq!(
-        check(&[src], "Half of the applicants were over 55, the union said.\n"),
+        check(
+            &[src],
+            "Half of the applicants were over 55, the union said.\n"
+        ),
         vec!["0:0-0:4 error[figure-mismatch] source says Two-thirds applicants, not Half; see 015"]
     );
     // Said of the same noun in other words, and no word of the clause
@@ -900,11 +903,17 @@ fn subject_one_noun_under_another_predicate_is_not_contradicted() {
         "018_wire.txt",
         "Rescue crews said about 80 people died in the blaze at the tower on Wednesday.\n",
     );
-    assert!(check(&[src], "Eighteen people remain in hospital, nine in critical care.\n")
-        .iter()
-        .all(|f| !f.contains("error")));
+    assert!(check(
+        &[src],
+        "Eighteen people remain in hospital, nine in critical care.\n"
+    )
+    .iter()
+    .all(|f| !f.contains("error")));
     assert_eq!(
-        check(&[src], "Rescue crews said about 60 people died in the blaze.\n"),
+        check(
+            &[src],
+            "Rescue crews said about 60 people died in the blaze.\n"
+        ),
         vec!["0:18-0:26 error[figure-mismatch] source says about 80 people, not about 60; see 018"]
     );
 }
@@ -914,13 +923,25 @@ fn subject_one_noun_under_another_predicate_is_not_contradicted() {
 /// keeps it exact.
 #[test]
 fn band_a_verb_of_passing_makes_the_figure_a_floor() {
-    let src = ("019_wire.txt", "The quake's death toll has reached 5,600, officials said.\n");
-    assert!(check(&[src], "The quake's death toll passes 5,000 as rescuers dig.\n")
-        .iter()
-        .all(|f| !f.contains("error")));
-    let src = ("020_wire.txt", "The council passed 14 amendments to the budget on Monday.\n");
+    let src = (
+        "019_wire.txt",
+        "The quake's death toll has reached 5,600, officials said.\n",
+    );
+    assert!(check(
+        &[src],
+        "The quake's death toll passes 5,000 as rescuers dig.\n"
+    )
+    .iter()
+    .all(|f| !f.contains("error")));
+    let src = (
+        "020_wire.txt",
+        "The council passed 14 amendments to the budget on Monday.\n",
+    );
     assert_eq!(
-        check(&[src], "The council passed 12 amendments to the budget on Monday.\n"),
+        check(
+            &[src],
+            "The council passed 12 amendments to the budget on Monday.\n"
+        ),
         vec!["0:19-0:21 error[figure-mismatch] source says 14 amendments, not 12; see 020"]
     );
 }
@@ -933,11 +954,16 @@ fn subject_a_name_after_a_kind_of_body_and_of_is_the_owner() {
         "021_wire.txt",
         "Officials said 86 people died in Mexico City and 71 in the state of Morelos.\n",
     );
-    assert!(check(&[src], "At least 72 people died in the state of Puebla.\n")
-        .iter()
-        .all(|f| !f.contains("error")));
+    assert!(
+        check(&[src], "At least 72 people died in the state of Puebla.\n")
+            .iter()
+            .all(|f| !f.contains("error"))
+    );
     assert_eq!(
-        check(&[src], "Officials said 74 people died in the state of Morelos.\n"),
+        check(
+            &[src],
+            "Officials said 74 people died in the state of Morelos.\n"
+        ),
         vec!["0:15-0:17 error[figure-mismatch] source says 71, not 74; see 021"]
     );
 }
@@ -977,5 +1003,35 @@ fn speaker_a_source_pronoun_read_from_another_paragraph_says_nobody_else_said_it
     assert_eq!(
         check(&[src], "Tomas Reyes said he is \"sorry about what happened at every stage.\"\n"),
         vec!["0:23-0:66 error[quote-misattributed] source attributes these words to Lena Marr, not Tomas Reyes; see 017"]
+    );
+}
+
+/// "killed 73" in one report and "killed 267" in another: the sources
+/// that contradict the draft's 250 contradict each other, so the count
+/// moved between reports or is disputed, and the draft is not called
+/// wrong. A number mistyped from one of them ("276" for "267") is that
+/// one's, and is wrong.
+#[test]
+fn disagree_sources_that_contradict_each_other_do_not_make_an_error() {
+    let early = (
+        "001_wire.txt",
+        "The quake killed 73 people in three towns, officials said.\n",
+    );
+    let later = (
+        "002_paper.txt",
+        "The quake killed 267 people in three towns, officials said.\n",
+    );
+    let draft = |n: &str| format!("The quake killed {n} people in three towns, officials said.\n");
+    assert_eq!(
+        check(&[early, later], &draft("250")),
+        vec!["0:17-0:20 info[sources-disagree] sources disagree, and none gives this figure: 001 says 73; 002 says 267"]
+    );
+    assert_eq!(
+        check(&[early, later], &draft("276")),
+        vec!["0:17-0:20 error[figure-mismatch] source says 267 people, not 276; see 002"]
+    );
+    assert_eq!(
+        check(&[early], &draft("250")),
+        vec!["0:17-0:20 error[figure-mismatch] source says 73 people, not 250; see 001"]
     );
 }

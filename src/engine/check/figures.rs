@@ -315,10 +315,18 @@ pub(super) fn check_figure(
         }
         FigureVerdict::Imprecise
     } else if cands.iter().any(|c| c.4) {
-        for c in cands.iter().filter(|c| c.4) {
+        // A number mistyped from one of them ("2,510" for "2,150") is that
+        // one, whatever else the sources say: it is named first.
+        let mut strong: Vec<&Candidate> = cands.iter().filter(|c| c.4).collect();
+        strong.sort_by_key(|c| !mistyped(&fig, c.2));
+        for c in &strong {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
         }
-        FigureVerdict::Mismatch
+        if disputed(&cands) && !mistyped(&fig, strong[0].2) {
+            FigureVerdict::Disputed
+        } else {
+            FigureVerdict::Mismatch
+        }
     } else {
         for c in &cands {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
@@ -405,6 +413,23 @@ pub(super) fn disputes(d: &Figure, s: &Figure) -> bool {
     d.local.iter().any(|w| s.local.contains(w))
 }
 
+/// Do the sources that contradict a figure closely give values that
+/// contradict one another, from two sources: a count that moved between
+/// reports ("at least 73", "at least 267"), or one the sources dispute?
+pub(super) fn disputed(cands: &[Candidate]) -> bool {
+    let strong: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| c.4 && c.3 == Relation::Contradicts)
+        .collect();
+    strong.iter().enumerate().any(|(i, a)| {
+        strong[i + 1..].iter().any(|b| {
+            a.1 != b.1
+                && relation(a.2, b.2) == Relation::Contradicts
+                && relation(b.2, a.2) == Relation::Contradicts
+        })
+    })
+}
+
 /// Keeps the first (best) passage of each source.
 pub(super) fn dedup_by_source(ev: &mut Vec<Evidence>) {
     let mut seen = std::collections::HashSet::new();
@@ -485,6 +510,7 @@ pub(super) fn figure_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findi
                 });
             }
             FigureVerdict::Unclear => {}
+            FigureVerdict::Disputed => out.push(disputed_finding(corpus, fc)),
             FigureVerdict::Outdated => {
                 let new = &fc.evidence[0];
                 let new_text = source_figure(corpus, new);
@@ -519,6 +545,29 @@ pub(super) fn figure_findings(a: &Analysis, corpus: &Corpus, out: &mut Vec<Findi
                 diff: Vec::new(),
             }),
         }
+    }
+}
+
+/// `sources-disagree` for a disputed figure: what the sources say, none
+/// of it the draft's.
+fn disputed_finding(corpus: &Corpus, fc: &FigureCheck) -> Finding {
+    let parts: Vec<String> = fc
+        .evidence
+        .iter()
+        .take(MAX_NAMED)
+        .map(|e| format!("{} says {}", e.id, source_figure(corpus, e)))
+        .collect();
+    Finding {
+        code: Code::SourcesDisagree,
+        severity: Code::SourcesDisagree.default_severity(),
+        span: fc.figure.span.clone(),
+        message: format!(
+            "sources disagree, and none gives this figure: {}",
+            parts.join("; ")
+        ),
+        evidence: fc.evidence.clone(),
+        fix: None,
+        diff: Vec::new(),
     }
 }
 

@@ -32,6 +32,10 @@ pub enum FigureVerdict {
     /// Sources give other figures for things like this one, but none is
     /// aligned closely enough with it to call it wrong: no finding.
     Unclear,
+    /// The sources that contradict the figure closely contradict one
+    /// another too ("at least 73 killed", "at least 267 killed"): a count
+    /// that moved between reports, or one in dispute. Not called wrong.
+    Disputed,
     /// A source reports the figure as the old value of a change ("up from
     /// 4,800"), and the draft tells it as current.
     Outdated,
