@@ -1035,3 +1035,26 @@ fn disagree_sources_that_contradict_each_other_do_not_make_an_error() {
         vec!["0:17-0:20 error[figure-mismatch] source says 73 people, not 250; see 001"]
     );
 }
+
+/// "The mayor of Amatrice said": the place after "of" is not the speaker.
+/// The role is, unnamed, and the source's named speaker is no contradiction.
+/// "Giulia Rossi of Amatrice said" names Giulia Rossi.
+#[test]
+fn speaker_a_role_or_name_of_a_place_is_not_the_place() {
+    let src = (
+        "023_wire.txt",
+        "Sergio Pirozzi, the mayor of Amatrice, told state radio: \"The town is not here anymore, half of it is gone.\"\n",
+    );
+    assert!(check(
+        &[src],
+        "The mayor of Amatrice said: \"The town is not here anymore, half of it is gone.\"\n"
+    )
+    .is_empty());
+    assert_eq!(
+        check(
+            &[src],
+            "Giulia Rossi of Amatrice said: \"The town is not here anymore, half of it is gone.\"\n"
+        ),
+        vec!["0:31-0:82 error[quote-misattributed] source attributes these words to Sergio Pirozzi, not Giulia Rossi; see 023"]
+    );
+}

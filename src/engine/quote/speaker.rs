@@ -387,7 +387,9 @@ pub(super) fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speak
         while start > from && (t.cap(start - 1) || is_particle(t, start - 1)) {
             start -= 1;
         }
-        return Some(speaker_from_run(t, start..k));
+        return Some(
+            title_of_place(t, from, start, k).unwrap_or_else(|| speaker_from_run(t, start..k)),
+        );
     }
     // An appositive: "Claire Trickler-McNulty, a former senior official, said".
     subject_of(t, from, verb).or_else(|| {
@@ -409,6 +411,44 @@ pub(super) fn speaker_before(t: &Toks, from: usize, verb: usize) -> Option<Speak
                 inferred: false,
             }
         })
+    })
+}
+
+/// "The mayor of Amatrice said", "Giulia Rossi of Amatrice said": the
+/// name after "of" (and its article) is where the speaker lives or holds a
+/// role, not the speaker. The speaker is the name before "of", or the
+/// role, unnamed ("the mayor of Amatrice"), with its article.
+fn title_of_place(t: &Toks, from: usize, start: usize, end: usize) -> Option<Speaker> {
+    let mut of = start.checked_sub(1).filter(|&k| k > from)?;
+    if t.word(of).as_deref() == Some("the") && of - 1 > from {
+        of -= 1;
+    }
+    if t.word(of).as_deref() != Some("of") {
+        return None;
+    }
+    let role = of - 1;
+    if t.cap(role) {
+        let mut first = role;
+        while first > from && (t.cap(first - 1) || is_particle(t, first - 1)) {
+            first -= 1;
+        }
+        let run = first..role + 1;
+        return may_be_person(t, &run).then(|| speaker_from_run(t, run));
+    }
+    if !t.word(role).is_some_and(|w| ROLE_WORDS.contains(&&*w)) {
+        return None;
+    }
+    let first = if role > from && t.word(role - 1).is_some_and(|w| DETERMINERS.contains(&&*w)) {
+        role - 1
+    } else {
+        role
+    };
+    let span = t.toks[first].start..t.toks[end - 1].end;
+    Some(Speaker {
+        name: crate::engine::text::squash(&t.text[span.clone()]),
+        span,
+        named: false,
+        inferred: false,
     })
 }
 
