@@ -1058,3 +1058,21 @@ fn speaker_a_role_or_name_of_a_place_is_not_the_place() {
         vec!["0:31-0:82 error[quote-misattributed] source attributes these words to Sergio Pirozzi, not Giulia Rossi; see 023"]
     );
 }
+
+/// "We have been told to expect more by the summer" for "… by the
+/// autumn": nine words of ten in order, though only one of them ("expect")
+/// carries meaning alone, are the source's quote with a word changed.
+#[test]
+fn quote_a_long_run_of_common_words_with_one_changed_is_a_misquote() {
+    let src = (
+        "024_paper.md",
+        "Ray Dunmore said the cuts would go on. \"We have been told to expect more by the autumn,\" Dunmore said.\n",
+    );
+    assert_eq!(
+        check(
+            &[src],
+            "\"We have been told to expect more by the summer,\" Dunmore said.\n"
+        ),
+        vec!["0:0-0:49 error[quote-mismatch] quote differs from the source, which says: “We have been told to expect more by the autumn”; see 024"]
+    );
+}

@@ -146,6 +146,10 @@ pub(super) struct Fuzzy {
     pub(super) pairs: Vec<(usize, usize)>,
 }
 
+/// Words matched in order that make a passage the quote's, whatever words
+/// they are.
+const LONG_RUN: usize = 6;
+
 /// The closest passage to a quote that is not verbatim anywhere.
 pub(super) fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
     if q.len() < 3 {
@@ -228,7 +232,10 @@ pub(super) fn find_fuzzy(corpus: &Corpus, q: &[u32]) -> Option<Fuzzy> {
     let wanted = q.iter().filter(|&&id| content(id)).count().min(2);
     best.filter(|b| {
         let meaningful = b.pairs.iter().filter(|p| content(q[p.0])).count();
-        b.score >= 0.6 && b.pairs.len() >= 3 && meaningful >= wanted
+        // A long run of the same words ("we have been told to expect more
+        // by the") is one quote, however few of them carry meaning alone.
+        let long_run = b.pairs.len() >= LONG_RUN && meaningful >= 1;
+        b.score >= 0.6 && b.pairs.len() >= 3 && (meaningful >= wanted || long_run)
     })
 }
 
