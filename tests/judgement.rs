@@ -894,27 +894,22 @@ fn event_an_adjective_or_a_plural_after_a_verb_of_being_is_no_event() {
     .all(|f| !f.contains("error")));
 }
 
-/// "Eighteen people remain in hospital" and "about 80 people died": one
-/// noun, but what the people did or suffered differs. Without an event or
-/// a word of the clause in common, the figures are not one count.
+/// "Eleven children have been rescued" and "30 children who remain
+/// unaccounted for": one noun, but what happened to the children differs.
+/// Without a near word, an event or a quarter of the clause in common,
+/// the figures are not one count.
 #[test]
 fn subject_one_noun_under_another_predicate_is_not_contradicted() {
     let src = (
         "018_wire.txt",
-        "Rescue crews said about 80 people died in the blaze at the tower on Wednesday.\n",
+        "Rescue teams frantically sifted through the debris of a flattened schoolhouse, in a race to find 30 children who remain unaccounted for.\n",
     );
-    assert!(check(
-        &[src],
-        "Eighteen people remain in hospital, nine in critical care.\n"
-    )
-    .iter()
-    .all(|f| !f.contains("error")));
     assert_eq!(
         check(
             &[src],
-            "Rescue crews said about 60 people died in the blaze.\n"
+            "Eleven children have been rescued from the rubble.\nRescue teams are racing to find 25 children who remain unaccounted for.\n"
         ),
-        vec!["0:18-0:26 error[figure-mismatch] source says about 80 people, not about 60; see 018"]
+        vec!["1:32-1:34 error[figure-mismatch] source says 30 children, not 25; see 018"]
     );
 }
 
@@ -954,11 +949,12 @@ fn subject_a_name_after_a_kind_of_body_and_of_is_the_owner() {
         "021_wire.txt",
         "Officials said 86 people died in Mexico City and 71 in the state of Morelos.\n",
     );
-    assert!(
-        check(&[src], "At least 72 people died in the state of Puebla.\n")
-            .iter()
-            .all(|f| !f.contains("error"))
-    );
+    assert!(check(
+        &[src],
+        "Officials said 71 people died in the state of Puebla.\n"
+    )
+    .iter()
+    .all(|f| !f.contains("error")));
     assert_eq!(
         check(
             &[src],
