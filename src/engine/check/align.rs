@@ -153,13 +153,10 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
         // A broader noun ("people") may hold more than a narrower one
         // ("residents") counts: it is not contradicted by it.
         (Some(a), Some(b)) => {
-            let near = near_words(d).any(|w| near_words(s).any(|x| x == w))
-                || clause_overlap(d, s, text::stem(a)) >= CLAUSE_AGREEMENT;
-            let acted = matches!((d.event, s.event), (Some(x), Some(y)) if lexicon::same_act(x, y));
             lexicon::kinship(*a, *b) == Some(Kinship::Same)
                 && owners_agree(d, s)
                 && !modifiers_clash(d, s)
-                && (near || acted)
+                && clauses_agree(d, s, text::stem(a))
         }
         _ => {
             let shared = d.context.iter().filter(|w| s.context.contains(w)).count();
@@ -186,6 +183,15 @@ pub(super) fn strongly_aligned(d: &Figure, s: &Figure) -> bool {
                 && owners_agree(d, s)
         }
     }
+}
+
+/// Do two figures of one noun say the same of it ("remain in hospital",
+/// "died")? A word near both, the same event, or a quarter of their
+/// sentences' words besides the noun.
+fn clauses_agree(d: &Figure, s: &Figure, head: Term) -> bool {
+    near_words(d).any(|w| near_words(s).any(|x| x == w))
+        || matches!((d.event, s.event), (Some(x), Some(y)) if lexicon::same_act(x, y))
+        || clause_overlap(d, s, head) >= CLAUSE_AGREEMENT
 }
 
 /// How much of their sentences two figures share, besides the counted
@@ -217,14 +223,6 @@ fn times_of(f: &Figure) -> Vec<(Term, lexicon::TimeKind)> {
         .collect()
 }
 
-/// Do the sentences of two figures name a time in common?
-fn shared_time(d: &Figure, s: &Figure) -> bool {
-    let b = times_of(s);
-    times_of(d)
-        .iter()
-        .any(|(t, _)| b.iter().any(|(u, _)| u == t))
-}
-
 /// Were two figures taken at the same time, as far as their sentences
 /// say? Not when each names a time and they share none ("on Monday",
 /// "on Thursday"), nor when one is a snapshot within a day ("by Thursday
@@ -232,7 +230,7 @@ fn shared_time(d: &Figure, s: &Figure) -> bool {
 /// through a day is not contradicted by another hour's.
 pub(super) fn times_agree(d: &Figure, s: &Figure) -> bool {
     let (a, b) = (times_of(d), times_of(s));
-    let shared = shared_time(d, s);
+    let shared = a.iter().any(|(t, _)| b.iter().any(|(u, _)| u == t));
     let snapshot =
         |x: &[(Term, lexicon::TimeKind)]| x.iter().any(|(_, k)| *k == lexicon::TimeKind::Part);
     if !a.is_empty() && !b.is_empty() && !shared {

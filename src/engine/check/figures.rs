@@ -322,7 +322,7 @@ pub(super) fn check_figure(
         for c in &strong {
             evidence.push(figure_evidence(corpus, c.1, c.2, Stance::Contradicts));
         }
-        if disputed(&cands) && !mistyped(&fig, strong[0].2) {
+        if disputed(&strong) && !mistyped(&fig, strong[0].2) {
             FigureVerdict::Disputed
         } else {
             FigureVerdict::Mismatch
@@ -413,13 +413,14 @@ pub(super) fn disputes(d: &Figure, s: &Figure) -> bool {
     d.local.iter().any(|w| s.local.contains(w))
 }
 
-/// Do the sources that contradict a figure closely give values that
-/// contradict one another, from two sources: a count that moved between
-/// reports ("at least 73", "at least 267"), or one the sources dispute?
-pub(super) fn disputed(cands: &[Candidate]) -> bool {
-    let strong: Vec<&Candidate> = cands
+/// Do the strongly aligned candidates `strong` that contradict a figure
+/// give values that contradict one another, from two sources: a count that
+/// moved between reports ("at least 73", "at least 267"), or one the
+/// sources dispute?
+pub(super) fn disputed(strong: &[&Candidate]) -> bool {
+    let strong: Vec<&&Candidate> = strong
         .iter()
-        .filter(|c| c.4 && c.3 == Relation::Contradicts)
+        .filter(|c| c.3 == Relation::Contradicts)
         .collect();
     strong.iter().enumerate().any(|(i, a)| {
         strong[i + 1..].iter().any(|b| {
